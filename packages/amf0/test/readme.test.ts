@@ -1,0 +1,23 @@
+import { readmeSynopsis } from '@rtmp/test-helpers';
+import { expect, it, vi } from 'vitest';
+
+it('the README synopsis is examples/synopsis.ts, and it runs as documented', async () => {
+  const { block, example } = readmeSynopsis(`${import.meta.dirname}/..`);
+  expect(block).toBe(example);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  await import('../examples/synopsis');
+  expect(log.mock.calls).toEqual([
+    [
+      'connect',
+      1,
+      {
+        app: 'live',
+        type: 'nonprivate',
+        flashVer: 'FMLE/3.0 (compatible; FMSc/1.0)',
+        tcUrl: 'rtmp://localhost/live',
+      },
+    ],
+    ['object', true],
+    ['AMF0_TRUNCATED', 28],
+  ]);
+});

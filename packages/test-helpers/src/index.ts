@@ -1,0 +1,14 @@
+export {
+  freePort,
+  hasBinary,
+  type ManagedProcess,
+  type NginxRtmp,
+  peerAvailable,
+  runProcess,
+  startNginxRtmp,
+  startProcess,
+  waitForPort,
+} from './peers';
+export { readmeSynopsis } from './readme';
+export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
+export { type SampleFlvOptions, sampleFlv } from './sample-media';

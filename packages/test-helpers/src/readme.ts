@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The first fenced TypeScript block under the README's "## Synopsis" heading, and the example file
+ * it must equal, so the README can never drift from code that the tests run.
+ */
+export function readmeSynopsis(packageDir: string, exampleFile = 'examples/synopsis.ts') {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const section = readme.split(/^## Synopsis\s*$/m)[1] ?? '';
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const example = readFileSync(join(packageDir, exampleFile), 'utf8');
+  return { block, example };
+}
