@@ -34,24 +34,24 @@ const OBJECT_END = [0x00, 0x00, Marker.ObjectEnd] as const;
  * ```
  */
 export class Amf0Encoder {
-  private readonly maxDepth: number;
-  private readonly ignoreUndefinedProperties: boolean;
-  private buffer: Uint8Array;
-  private view: DataView;
-  private pos = 0;
+  readonly #maxDepth: number;
+  readonly #ignoreUndefinedProperties: boolean;
+  #buffer: Uint8Array;
+  #view: DataView;
+  #pos = 0;
   /** Containers being written, to report cycles instead of recursing into them. */
-  private readonly path: object[] = [];
+  readonly #path: object[] = [];
 
   constructor(options: Amf0EncoderOptions = {}) {
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.ignoreUndefinedProperties = options.ignoreUndefinedProperties ?? false;
-    this.buffer = new Uint8Array(options.initialBufferSize ?? 256);
-    this.view = new DataView(this.buffer.buffer);
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#ignoreUndefinedProperties = options.ignoreUndefinedProperties ?? false;
+    this.#buffer = new Uint8Array(options.initialBufferSize ?? 256);
+    this.#view = new DataView(this.#buffer.buffer);
   }
 
   /** Bytes written since the last {@link Amf0Encoder.finish} or {@link Amf0Encoder.reset}. */
   get length(): number {
-    return this.pos;
+    return this.#pos;
   }
 
   /**
@@ -60,7 +60,7 @@ export class Amf0Encoder {
    *   The bytes of the failed value are discarded.
    */
   writeValue(value: unknown): this {
-    return this.guarded(() => this.value(value, 0));
+    return this.#guarded(() => this.#value(value, 0));
   }
 
   /**
@@ -68,13 +68,13 @@ export class Amf0Encoder {
    * @throws {@link Amf0EncodeError} for an object key over 65535 bytes or nesting past `maxDepth`.
    */
   writeNode(node: Amf0Node): this {
-    return this.guarded(() => this.node(node, 0));
+    return this.#guarded(() => this.#node(node, 0));
   }
 
   /** Returns a copy of the bytes written and starts over. */
   finish(): Uint8Array {
-    const bytes = this.buffer.slice(0, this.pos);
-    this.pos = 0;
+    const bytes = this.#buffer.slice(0, this.#pos);
+    this.#pos = 0;
     return bytes;
   }
 
@@ -83,24 +83,24 @@ export class Amf0Encoder {
    * until the next write: copy it if it must outlive that.
    */
   finishView(): Uint8Array {
-    const bytes = this.buffer.subarray(0, this.pos);
-    this.pos = 0;
+    const bytes = this.#buffer.subarray(0, this.#pos);
+    this.#pos = 0;
     return bytes;
   }
 
   /** Discards everything written since the last finish. */
   reset(): void {
-    this.pos = 0;
-    this.path.length = 0;
+    this.#pos = 0;
+    this.#path.length = 0;
   }
 
-  private guarded(write: () => void): this {
-    const start = this.pos;
+  #guarded(write: () => void): this {
+    const start = this.#pos;
     try {
       write();
     } catch (error) {
-      this.pos = start;
-      this.path.length = 0;
+      this.#pos = start;
+      this.#path.length = 0;
       throw error;
     }
     return this;
@@ -108,43 +108,43 @@ export class Amf0Encoder {
 
   // --- byte writers ----------------------------------------------------------------------------
 
-  private ensure(count: number): void {
-    const needed = this.pos + count;
-    if (needed <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(needed, this.buffer.length * 2));
-    grown.set(this.buffer.subarray(0, this.pos));
-    this.buffer = grown;
-    this.view = new DataView(grown.buffer);
+  #ensure(count: number): void {
+    const needed = this.#pos + count;
+    if (needed <= this.#buffer.length) return;
+    const grown = new Uint8Array(Math.max(needed, this.#buffer.length * 2));
+    grown.set(this.#buffer.subarray(0, this.#pos));
+    this.#buffer = grown;
+    this.#view = new DataView(grown.buffer);
   }
 
-  private u8(value: number): void {
-    this.ensure(1);
-    this.buffer[this.pos++] = value;
+  #u8(value: number): void {
+    this.#ensure(1);
+    this.#buffer[this.#pos++] = value;
   }
 
-  private u16(value: number): void {
-    this.ensure(2);
-    this.view.setUint16(this.pos, value);
-    this.pos += 2;
+  #u16(value: number): void {
+    this.#ensure(2);
+    this.#view.setUint16(this.#pos, value);
+    this.#pos += 2;
   }
 
-  private u32(value: number): void {
-    this.ensure(4);
-    this.view.setUint32(this.pos, value);
-    this.pos += 4;
+  #u32(value: number): void {
+    this.#ensure(4);
+    this.#view.setUint32(this.#pos, value);
+    this.#pos += 4;
   }
 
-  private f64(value: number, raw?: Uint8Array): void {
-    this.ensure(8);
-    if (raw?.length === 8) this.buffer.set(raw, this.pos);
-    else this.view.setFloat64(this.pos, value);
-    this.pos += 8;
+  #f64(value: number, raw?: Uint8Array): void {
+    this.#ensure(8);
+    if (raw?.length === 8) this.#buffer.set(raw, this.#pos);
+    else this.#view.setFloat64(this.#pos, value);
+    this.#pos += 8;
   }
 
-  private objectEnd(): void {
-    this.ensure(3);
-    this.buffer.set(OBJECT_END, this.pos);
-    this.pos += 3;
+  #objectEnd(): void {
+    this.#ensure(3);
+    this.#buffer.set(OBJECT_END, this.#pos);
+    this.#pos += 3;
   }
 
   /**
@@ -152,179 +152,179 @@ export class Amf0Encoder {
    * With `marker`, also writes 0x02 or 0x0C in front to say which. Returns false (writing
    * nothing) when a 16-bit length was required and the text is too long.
    */
-  private text(text: string, wide: boolean, marker: boolean): boolean {
-    const start = this.pos;
+  #text(text: string, wide: boolean, marker: boolean): boolean {
+    const start = this.#pos;
     const header = (marker ? 1 : 0) + (wide ? 4 : 2);
-    this.ensure(5 + text.length * 3); // worst case: 3 bytes per UTF-16 unit, 32-bit length
+    this.#ensure(5 + text.length * 3); // worst case: 3 bytes per UTF-16 unit, 32-bit length
 
-    const written = utf8Write(text, this.buffer, start + header);
+    const written = utf8Write(text, this.#buffer, start + header);
     if (!wide && written > MAX_SHORT_STRING_LENGTH) {
       if (!marker) return false;
       // Too long for 0x02: move the bytes two places right to make room for a 32-bit length.
-      this.buffer.copyWithin(start + 5, start + 3, start + 3 + written);
-      return this.writeTextHeader(start, Marker.LongString, written, true);
+      this.#buffer.copyWithin(start + 5, start + 3, start + 3 + written);
+      return this.#writeTextHeader(start, Marker.LongString, written, true);
     }
-    return this.writeTextHeader(start, wide ? Marker.LongString : Marker.String, written, wide, marker);
+    return this.#writeTextHeader(start, wide ? Marker.LongString : Marker.String, written, wide, marker);
   }
 
-  private writeTextHeader(start: number, type: number, length: number, wide: boolean, marker = true): true {
+  #writeTextHeader(start: number, type: number, length: number, wide: boolean, marker = true): true {
     let at = start;
-    if (marker) this.buffer[at++] = type;
-    if (wide) this.view.setUint32(at, length);
-    else this.view.setUint16(at, length);
-    this.pos = at + (wide ? 4 : 2) + length;
+    if (marker) this.#buffer[at++] = type;
+    if (wide) this.#view.setUint32(at, length);
+    else this.#view.setUint16(at, length);
+    this.#pos = at + (wide ? 4 : 2) + length;
     return true;
   }
 
   /** Writes an object key (or, with `isClassName`, a typed object's class name, which may be empty). */
-  private key(key: string, isClassName = false): void {
+  #key(key: string, isClassName = false): void {
     if (key.length === 0 && !isClassName) {
       // An empty key followed by 0x09 is how AMF0 ends an object: it cannot name a property.
       throw new Amf0EncodeError('AMF0_EMPTY_KEY', 'AMF0 cannot carry an empty object key');
     }
-    if (!this.text(key, false, false)) {
+    if (!this.#text(key, false, false)) {
       throw new Amf0EncodeError('AMF0_KEY_TOO_LONG', 'object key over 65535 bytes');
     }
   }
 
-  private enter(container: object, depth: number): number {
-    if (this.path.includes(container)) {
+  #enter(container: object, depth: number): number {
+    if (this.#path.includes(container)) {
       throw new Amf0EncodeError('AMF0_CYCLE', 'cycle in value');
     }
-    if (depth >= this.maxDepth) {
-      throw new Amf0EncodeError('AMF0_DEPTH_EXCEEDED', `nesting deeper than maxDepth ${this.maxDepth}`);
+    if (depth >= this.#maxDepth) {
+      throw new Amf0EncodeError('AMF0_DEPTH_EXCEEDED', `nesting deeper than maxDepth ${this.#maxDepth}`);
     }
-    this.path.push(container);
+    this.#path.push(container);
     return depth + 1;
   }
 
   // --- plain values ----------------------------------------------------------------------------
 
-  private value(value: unknown, depth: number): void {
+  #value(value: unknown, depth: number): void {
     switch (typeof value) {
       case 'number':
-        this.u8(Marker.Number);
-        this.f64(value);
+        this.#u8(Marker.Number);
+        this.#f64(value);
         return;
       case 'string':
-        this.text(value, false, true);
+        this.#text(value, false, true);
         return;
       case 'boolean':
-        this.u8(Marker.Boolean);
-        this.u8(value ? 1 : 0);
+        this.#u8(Marker.Boolean);
+        this.#u8(value ? 1 : 0);
         return;
       case 'undefined':
-        this.u8(Marker.Undefined);
+        this.#u8(Marker.Undefined);
         return;
       case 'object':
-        if (value === null) this.u8(Marker.Null);
-        else this.objectValue(value, depth);
+        if (value === null) this.#u8(Marker.Null);
+        else this.#objectValue(value, depth);
         return;
       default:
         throw new Amf0EncodeError('AMF0_UNENCODABLE_VALUE', `cannot encode a ${typeof value}`);
     }
   }
 
-  private objectValue(value: object, depth: number): void {
+  #objectValue(value: object, depth: number): void {
     if (value instanceof Date) {
-      this.u8(Marker.Date);
-      this.f64(value.getTime());
-      this.u16(0);
+      this.#u8(Marker.Date);
+      this.#f64(value.getTime());
+      this.#u16(0);
       return;
     }
     if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
       throw new Amf0EncodeError('AMF0_UNENCODABLE_VALUE', 'cannot encode binary data');
     }
-    const inner = this.enter(value, depth);
+    const inner = this.#enter(value, depth);
     if (Array.isArray(value)) {
-      this.u8(Marker.StrictArray);
-      this.u32(value.length);
-      for (let i = 0; i < value.length; i++) this.value(value[i], inner);
+      this.#u8(Marker.StrictArray);
+      this.#u32(value.length);
+      for (let i = 0; i < value.length; i++) this.#value(value[i], inner);
     } else if (value instanceof Map) {
-      this.u8(Marker.EcmaArray);
-      this.u32(value.size);
+      this.#u8(Marker.EcmaArray);
+      this.#u32(value.size);
       for (const [key, item] of value) {
         if (typeof key !== 'string') {
           throw new Amf0EncodeError('AMF0_UNENCODABLE_VALUE', 'Map keys must be strings');
         }
-        this.property(key, item, inner);
+        this.#property(key, item, inner);
       }
-      this.objectEnd();
+      this.#objectEnd();
     } else {
-      this.u8(Marker.Object);
+      this.#u8(Marker.Object);
       const record = value as Record<string, unknown>;
-      for (const key of Object.keys(record)) this.property(key, record[key], inner);
-      this.objectEnd();
+      for (const key of Object.keys(record)) this.#property(key, record[key], inner);
+      this.#objectEnd();
     }
-    this.path.pop();
+    this.#path.pop();
   }
 
-  private property(key: string, value: unknown, depth: number): void {
-    if (value === undefined && this.ignoreUndefinedProperties) return;
-    this.key(key);
-    this.value(value, depth);
+  #property(key: string, value: unknown, depth: number): void {
+    if (value === undefined && this.#ignoreUndefinedProperties) return;
+    this.#key(key);
+    this.#value(value, depth);
   }
 
   // --- lossless nodes --------------------------------------------------------------------------
 
-  private node(node: Amf0Node, depth: number): void {
+  #node(node: Amf0Node, depth: number): void {
     switch (node.type) {
       case 'number':
-        this.u8(Marker.Number);
-        this.f64(node.value, node.raw);
+        this.#u8(Marker.Number);
+        this.#f64(node.value, node.raw);
         return;
       case 'boolean':
-        this.u8(Marker.Boolean);
-        this.u8(node.raw ?? (node.value ? 1 : 0));
+        this.#u8(Marker.Boolean);
+        this.#u8(node.raw ?? (node.value ? 1 : 0));
         return;
       case 'string':
-        this.text(node.value, false, true);
+        this.#text(node.value, false, true);
         return;
       case 'long-string':
-        this.text(node.value, true, true);
+        this.#text(node.value, true, true);
         return;
       case 'xml-document':
-        this.u8(Marker.XmlDocument);
-        this.text(node.value, true, false);
+        this.#u8(Marker.XmlDocument);
+        this.#text(node.value, true, false);
         return;
       case 'null':
-        this.u8(Marker.Null);
+        this.#u8(Marker.Null);
         return;
       case 'undefined':
-        this.u8(Marker.Undefined);
+        this.#u8(Marker.Undefined);
         return;
       case 'unsupported':
-        this.u8(Marker.Unsupported);
+        this.#u8(Marker.Unsupported);
         return;
       case 'reference':
-        this.u8(Marker.Reference);
-        this.u16(node.index);
+        this.#u8(Marker.Reference);
+        this.#u16(node.index);
         return;
       case 'date':
-        this.u8(Marker.Date);
-        this.f64(node.value, node.raw);
-        this.u16(node.timezone & 0xffff);
+        this.#u8(Marker.Date);
+        this.#f64(node.value, node.raw);
+        this.#u16(node.timezone & 0xffff);
         return;
       case 'object':
-        this.u8(Marker.Object);
-        this.entries(node, node.entries, depth, node.unterminated);
+        this.#u8(Marker.Object);
+        this.#entries(node, node.entries, depth, node.unterminated);
         return;
       case 'ecma-array':
-        this.u8(Marker.EcmaArray);
-        this.u32(node.count);
-        this.entries(node, node.entries, depth, node.unterminated);
+        this.#u8(Marker.EcmaArray);
+        this.#u32(node.count);
+        this.#entries(node, node.entries, depth, node.unterminated);
         return;
       case 'typed-object':
-        this.u8(Marker.TypedObject);
-        this.key(node.className, true);
-        this.entries(node, node.entries, depth, node.unterminated);
+        this.#u8(Marker.TypedObject);
+        this.#key(node.className, true);
+        this.#entries(node, node.entries, depth, node.unterminated);
         return;
       case 'strict-array': {
-        const inner = this.enter(node, depth);
-        this.u8(Marker.StrictArray);
-        this.u32(node.items.length);
-        for (const item of node.items) this.node(item, inner);
-        this.path.pop();
+        const inner = this.#enter(node, depth);
+        this.#u8(Marker.StrictArray);
+        this.#u32(node.items.length);
+        for (const item of node.items) this.#node(item, inner);
+        this.#path.pop();
         return;
       }
       default:
@@ -335,14 +335,14 @@ export class Amf0Encoder {
     }
   }
 
-  private entries(container: object, entries: Amf0Entries, depth: number, unterminated = false): void {
-    const inner = this.enter(container, depth);
+  #entries(container: object, entries: Amf0Entries, depth: number, unterminated = false): void {
+    const inner = this.#enter(container, depth);
     for (const [key, value] of entries) {
-      this.key(key);
-      this.node(value, inner);
+      this.#key(key);
+      this.#node(value, inner);
     }
-    if (!unterminated) this.objectEnd();
-    this.path.pop();
+    if (!unterminated) this.#objectEnd();
+    this.#path.pop();
   }
 }
 

@@ -29,10 +29,6 @@ const ENCODE_MARK = Symbol.for('@rtmp/amf0/Amf0EncodeError');
 /** Set on every error of every @rtmp package. */
 export const RTMP_ERROR_MARK: unique symbol = Symbol.for('@rtmp/error') as never;
 
-function hex(byte: number): string {
-  return `0x${byte.toString(16).padStart(2, '0')}`;
-}
-
 /**
  * Thrown by the decoder when the bytes are not valid AMF0 or exceed a configured limit.
  * This is remote misbehaviour: whoever sent the bytes is at fault. Match on {@link Amf0Error.code}.
@@ -61,11 +57,6 @@ export class Amf0Error extends Error {
 
   static override [Symbol.hasInstance](value: unknown): boolean {
     return Amf0Error.isInstance(value);
-  }
-
-  /** @internal */
-  static marker(marker: number, offset: number, code: Amf0ErrorCode, what: string): Amf0Error {
-    return new Amf0Error(code, `${what} AMF0 marker ${hex(marker)}`, offset);
   }
 }
 

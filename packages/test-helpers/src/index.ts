@@ -1,3 +1,4 @@
+export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
 export {
   freePort,
   hasBinary,
