@@ -44,7 +44,7 @@ export function compareRates(
   options: CompareOptions = {},
 ): RateResult[] {
   const { rounds = 15, sliceMs = 40 } = options;
-  const working = contenders.map(([name, run]) => {
+  const working = contenders.map(([, run]) => {
     try {
       run();
       return true;

@@ -1,0 +1,122 @@
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { HANDSHAKE_PACKET_SIZE, RTMP_VERSION, SERVER_DIGEST_VERSION } from './constants';
+import {
+  findDigest,
+  type HandshakeScheme,
+  SERVER_FULL_KEY,
+  SERVER_KEY,
+  signPacket,
+  signSecondPacket,
+} from './digest';
+import { HandshakeError, unsupportedVersion } from './errors';
+import { PacketReader } from './packet-reader';
+import type { HandshakeOptions, HandshakeResult } from './result';
+
+/** Options of {@link ServerHandshake}. */
+export interface ServerHandshakeOptions extends HandshakeOptions {
+  /**
+   * Answer a client that sends a valid digest C1 with the digest handshake, in the client's
+   * scheme. When false, every client gets the simple handshake.
+   * @default true
+   */
+  readonly digest?: boolean;
+}
+
+type State = 'await-c0c1' | 'await-c2' | 'done';
+
+/**
+ * The server side of the RTMP handshake, sans-IO: feed it what the client sends, write what it
+ * returns. It waits for C0+C1, answers S0+S1+S2 in one write, then waits for C2.
+ *
+ * A client whose C1 carries a non-zero version and a valid digest (offset 772 or 8, as FFmpeg,
+ * Flash Player and librtmp send) gets the digest handshake in the same scheme; any other client
+ * gets the simple one, with S2 a copy of C1. C2 is never checked: real encoders get it wrong.
+ *
+ * @example
+ * ```ts
+ * const handshake = new ServerHandshake();
+ * socket.on('data', (bytes) => {
+ *   const result = handshake.receive(bytes);
+ *   for (const piece of result.send) socket.write(piece);
+ *   if (result.status === 'done') startChunkStream(result.remaining);
+ * });
+ * ```
+ */
+export class ServerHandshake {
+  readonly #digest: boolean;
+  readonly #clock: () => number;
+  readonly #random: (size: number) => Uint8Array;
+  readonly #reader = new PacketReader();
+  #state: State = 'await-c0c1';
+  #scheme: HandshakeScheme = 'simple';
+
+  constructor(options: ServerHandshakeOptions = {}) {
+    this.#digest = options.digest ?? true;
+    this.#clock = options.clock ?? (() => 0);
+    this.#random = options.randomBytes ?? cryptoRandomBytes;
+  }
+
+  /** The scheme in use; final once S0+S1+S2 have been produced. */
+  get scheme(): HandshakeScheme {
+    return this.#scheme;
+  }
+
+  /** True once C2 has arrived. */
+  get done(): boolean {
+    return this.#state === 'done';
+  }
+
+  /**
+   * Feeds bytes from the client.
+   * @returns what to send and, when complete, the bytes after C2.
+   * @throws {@link HandshakeError} `HANDSHAKE_UNSUPPORTED_VERSION` when C0 is not 3 (close the
+   *   connection; `error.probable` tells TLS and HTTP probes apart), `HANDSHAKE_INVALID_STATE` when
+   *   called after completion.
+   */
+  receive(bytes: Uint8Array): HandshakeResult {
+    if (this.#state === 'done') {
+      throw new HandshakeError(
+        'HANDSHAKE_INVALID_STATE',
+        'the handshake is already complete',
+        this.#reader.consumed,
+      );
+    }
+    this.#reader.push(bytes);
+    const send: Uint8Array[] = [];
+    if (this.#state === 'await-c0c1') {
+      const version = this.#reader.peek();
+      if (version !== undefined && version !== RTMP_VERSION) throw unsupportedVersion(version, 'client');
+      const c0c1 = this.#reader.take(1 + HANDSHAKE_PACKET_SIZE);
+      if (c0c1 === undefined) return { status: 'in-progress', send };
+      send.push(this.#reply(c0c1.subarray(1)));
+      this.#state = 'await-c2';
+    }
+    if (this.#reader.take(HANDSHAKE_PACKET_SIZE) === undefined) return { status: 'in-progress', send };
+    this.#state = 'done';
+    return { status: 'done', send, remaining: this.#reader.takeAll(), scheme: this.#scheme };
+  }
+
+  /** S0+S1+S2 for this C1. */
+  #reply(c1: Uint8Array): Uint8Array {
+    const out = new Uint8Array(1 + 2 * HANDSHAKE_PACKET_SIZE);
+    const s1 = out.subarray(1, 1 + HANDSHAKE_PACKET_SIZE);
+    const s2 = out.subarray(1 + HANDSHAKE_PACKET_SIZE);
+    out[0] = RTMP_VERSION;
+    new DataView(s1.buffer, s1.byteOffset, 4).setUint32(0, this.#clock() >>> 0);
+    s1.set(this.#random(HANDSHAKE_PACKET_SIZE - 8), 8);
+
+    const hasVersion = c1[4]! !== 0 || c1[5]! !== 0 || c1[6]! !== 0 || c1[7]! !== 0;
+    const found = this.#digest && hasVersion ? findDigest(c1, 'client') : undefined;
+    if (found === undefined) {
+      // Simple handshake (RTMP 1.0 §5.2): zero version, S2 echoes C1.
+      s2.set(c1);
+      return out;
+    }
+    this.#scheme = found.scheme;
+    s1.set(SERVER_DIGEST_VERSION, 4);
+    signPacket(s1, found.scheme, SERVER_KEY);
+    s2.set(this.#random(HANDSHAKE_PACKET_SIZE));
+    signSecondPacket(s2, SERVER_FULL_KEY, found.digest);
+    return out;
+  }
+}
