@@ -7,6 +7,8 @@ export interface RecordingProxy {
   clientBytes(connection?: number): Buffer;
   /** Bytes the upstream server sent back, per accepted connection. */
   serverBytes(connection?: number): Buffer;
+  /** Connections accepted so far. */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export function startRecordingProxy(
         port: address.port,
         clientBytes: (connection = 0) => Buffer.concat(fromClient[connection] ?? []),
         serverBytes: (connection = 0) => Buffer.concat(fromServer[connection] ?? []),
+        connections: () => fromClient.length,
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();
