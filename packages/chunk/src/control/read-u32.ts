@@ -12,10 +12,9 @@ export function readControlU32(payload: Uint8Array, what: string, minLength: num
   return ((payload[0]! << 24) | (payload[1]! << 16) | (payload[2]! << 8) | payload[3]!) >>> 0;
 }
 
-/** A control message: stream 0, timestamp 0, the given type and payload. */
-export function controlMessage(typeId: number, ...words: number[]) {
-  const payload = new Uint8Array(words.length * 4);
-  const view = new DataView(payload.buffer);
-  words.forEach((word, i) => view.setUint32(i * 4, word >>> 0));
+/** A control message carrying one u32: stream 0, timestamp 0. */
+export function controlMessage(typeId: number, value: number) {
+  const payload = new Uint8Array(4);
+  new DataView(payload.buffer).setUint32(0, value >>> 0);
   return { typeId, streamId: 0, timestamp: 0, payload };
 }
