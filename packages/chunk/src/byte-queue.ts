@@ -61,6 +61,14 @@ export class ByteQueue {
 
   /** Consumes up to `count` bytes into `target` at `targetOffset`; returns how many. */
   takeInto(target: Uint8Array, targetOffset: number, count: number): number {
+    const head = this.#buffers[this.#index];
+    if (head !== undefined && head.length - this.#offset > count) {
+      // The common case: all of it inside the current buffer, which has more after it.
+      target.set(head.subarray(this.#offset, this.#offset + count), targetOffset);
+      this.#offset += count;
+      this.#length -= count;
+      return count;
+    }
     let copied = 0;
     while (copied < count && this.#length > 0) {
       const buffer = this.#buffers[this.#index]!;

@@ -39,6 +39,15 @@ export interface ChunkDecoderOptions {
   readonly minChunkSize?: number;
   /** Extended timestamps on fmt-3 chunks. @default 'auto' */
   readonly extendedTimestamp?: ExtendedTimestampMode;
+  /**
+   * Assemble multi-chunk messages in one buffer per chunk stream, reused from message to message,
+   * instead of a fresh buffer each time: a payload is then only valid until the next message
+   * completes on the same chunk stream. For relays that copy (or encode) each message right away;
+   * it skips an allocation per message, which costs more than the copy itself (bench/chunk.bench.ts).
+   * Buffers larger than 1 MiB are never kept.
+   * @default false
+   */
+  readonly reusePayloadBuffers?: boolean;
 }
 
 /** Header state of one chunk stream, and its message in progress (RTMP 1.0 §5.3.1.2). */
@@ -56,6 +65,8 @@ class ChunkStream {
   /** The message being assembled, allocated once at its declared length; unset between messages. */
   buffer: Uint8Array | undefined = undefined;
   received = 0;
+  /** With `reusePayloadBuffers`: the last message's buffer, reused when the next one fits. */
+  spare: Uint8Array | undefined = undefined;
 
   constructor(readonly id: number) {}
 }
@@ -65,6 +76,8 @@ const MESSAGE_HEADER_SIZE = [11, 7, 3, 0] as const;
 /** Basic header (3) + message header (11) + extended timestamp (4). */
 const MAX_HEADER_SIZE = 18;
 const EMPTY = new Uint8Array(0);
+/** Largest buffer kept for reuse per chunk stream (`reusePayloadBuffers`). */
+const MAX_SPARE_SIZE = 1024 * 1024;
 
 /**
  * Reassembles RTMP messages from a chunk stream (RTMP 1.0 §5.3), sans-IO. Feed it bytes split
@@ -98,6 +111,7 @@ export class ChunkDecoder {
   readonly #maxChunkStreams: number;
   readonly #minChunkSize: number;
   readonly #extendedMode: ExtendedTimestampMode;
+  readonly #reuse: boolean;
 
   readonly #queue = new ByteQueue();
   readonly #scratch = new Uint8Array(MAX_HEADER_SIZE);
@@ -129,6 +143,7 @@ export class ChunkDecoder {
     this.#maxChunkStreams = options.maxChunkStreams ?? DEFAULT_MAX_CHUNK_STREAMS;
     this.#minChunkSize = options.minChunkSize ?? DEFAULT_MIN_CHUNK_SIZE;
     this.#extendedMode = options.extendedTimestamp ?? 'auto';
+    this.#reuse = options.reusePayloadBuffers ?? false;
   }
 
   /** The peer's current chunk size (128 until it sends Set Chunk Size). */
@@ -164,7 +179,10 @@ export class ChunkDecoder {
   /** Adds received bytes. Nothing is parsed until {@link ChunkDecoder.next}. */
   push(bytes: Uint8Array): void {
     if (this.#failed) throw this.#failed;
-    this.#queue.push(bytes);
+    // A plain view of a Buffer: its subarrays are much cheaper to make than Buffer ones.
+    this.#queue.push(
+      bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+    );
     this.#received += bytes.length;
   }
 
@@ -409,7 +427,11 @@ export class ChunkDecoder {
     }
     this.#partialStreams++;
     this.#partialBytes += stream.length;
-    stream.buffer = new Uint8Array(stream.length);
+    const spare = stream.spare;
+    stream.buffer =
+      spare !== undefined && spare.buffer.byteLength >= stream.length
+        ? new Uint8Array(spare.buffer, 0, stream.length)
+        : new Uint8Array(stream.length);
     stream.received = 0;
   }
 
@@ -422,9 +444,10 @@ export class ChunkDecoder {
   }
 
   #complete(stream: ChunkStream): ReceivedMessage {
-    const message = this.#message(stream, stream.buffer!);
+    const payload = stream.buffer!;
+    if (this.#reuse && payload.buffer.byteLength <= MAX_SPARE_SIZE) stream.spare = payload;
     this.#dropPartial(stream);
-    return message;
+    return this.#message(stream, payload);
   }
 
   #message(stream: ChunkStream, payload: Uint8Array): ReceivedMessage {

@@ -1,4 +1,5 @@
 export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
+export { type FlvTag, readFlvTags } from './flv-tags';
 export {
   freePort,
   hasBinary,

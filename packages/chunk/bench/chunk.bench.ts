@@ -1,0 +1,208 @@
+// Chunk stream throughput against the physical reference (copying the same bytes into one buffer)
+// and node-media-server's chunk parser, in one run. Not part of the tests:
+//   pnpm --filter @rtmp/chunk bench
+import { createRequire } from 'node:module';
+import { ChunkDecoder, ChunkEncoder, type RawMessage } from '@rtmp/chunk';
+import { compareRates } from '@rtmp/test-helpers';
+
+const require = createRequire(import.meta.url);
+
+/** ~10 s of a 25 fps H.264 + AAC stream: 200 KB keyframe every 2 s, 5-30 KB inter frames, 350 B audio. */
+function realisticMessages(): Array<RawMessage & { csid: number }> {
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const messages: Array<RawMessage & { csid: number }> = [];
+  let audioTime = 0;
+  for (let frame = 0; frame < 250; frame++) {
+    const timestamp = frame * 40;
+    const size = frame % 50 === 0 ? 200_000 : 5_000 + Math.floor(random() * 25_000);
+    const payload = new Uint8Array(size).fill(frame & 0xff);
+    payload[0] = frame % 50 === 0 ? 0x17 : 0x27;
+    messages.push({ typeId: 9, streamId: 1, timestamp, payload, csid: 6 });
+    while (audioTime <= timestamp) {
+      messages.push({
+        typeId: 8,
+        streamId: 1,
+        timestamp: Math.round(audioTime),
+        payload: new Uint8Array(350).fill(0xaf),
+        csid: 4,
+      });
+      audioTime += 1024 / 44.1;
+    }
+  }
+  return messages;
+}
+
+/** The stream as a publisher writes it: audio chunks slipped between the chunks of video frames. */
+function chunkStream(messages: Array<RawMessage & { csid: number }>, chunkSize: number): Uint8Array {
+  const encoder = new ChunkEncoder();
+  const out: Uint8Array[] = [...encoder.setChunkSize(chunkSize)];
+  const pendingAudio: Uint8Array[] = [];
+  for (const message of messages) {
+    const pieces = encoder.encode(message, message.csid);
+    if (message.typeId === 8) {
+      pendingAudio.push(...pieces);
+      continue;
+    }
+    for (let i = 0; i < pieces.length; i += 2) {
+      out.push(pieces[i]!, ...(pieces[i + 1] ? [pieces[i + 1]!] : []));
+      if (pendingAudio.length > 0) out.push(...pendingAudio.splice(0));
+    }
+  }
+  out.push(...pendingAudio);
+  return new Uint8Array(Buffer.concat(out));
+}
+
+/** The bytes as socket reads of `size` bytes (Buffers, as node:net delivers them). */
+function reads(bytes: Uint8Array, size = 65_536): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) out.push(Buffer.from(bytes.subarray(i, i + size)));
+  return out;
+}
+
+interface NmsRtmp {
+  chunkRead(data: Buffer, p: number, bytes: number): void;
+  dataHandler(): void;
+  invokeHandler(): void;
+}
+const { default: NmsRtmpClass } = { default: require('node-media-server/src/protocol/rtmp.js') } as {
+  default: { Rtmp?: new () => NmsRtmp } & (new () => NmsRtmp);
+};
+const NmsRtmp = (NmsRtmpClass.Rtmp ?? NmsRtmpClass) as new () => NmsRtmp;
+
+const messages = realisticMessages();
+const mediaBytes = messages.reduce((n, m) => n + m.payload.length, 0);
+const fmt = (bytesPerSecond: number) => `${(bytesPerSecond / 1e9).toFixed(2)} GB/s`;
+
+console.log(
+  `${messages.length} messages, ${(mediaBytes / 1e6).toFixed(1)} MB of media (10 s of H.264 + AAC)\n`,
+);
+console.log(
+  'decode, 64 KiB reads'.padEnd(40) +
+    'copy'.padEnd(14) +
+    '@rtmp/chunk'.padEnd(14) +
+    'NMS'.padEnd(14) +
+    'ours/copy  ours/NMS',
+);
+for (const chunkSize of [4096, 128]) {
+  const stream = chunkStream(messages, chunkSize);
+  const input = reads(stream);
+  // The assertion: every message decodes back, byte-exact, before any timing.
+  const check = new ChunkDecoder();
+  const decoded = input.flatMap((read) => check.decode(read)).filter((m) => m.typeId !== 1);
+  if (
+    decoded.length !== messages.length ||
+    decoded.some((m, i) => !Buffer.from(m.payload).equals(messages[i]!.payload))
+  ) {
+    throw new Error('wrong result: decoded messages differ');
+  }
+  const sink = new Uint8Array(stream.length);
+  const copy = () => {
+    let at = 0;
+    for (const read of input) {
+      sink.set(read, at);
+      at += read.length;
+    }
+  };
+  const decodeWith = (reusePayloadBuffers: boolean) => () => {
+    const decoder = new ChunkDecoder({ reusePayloadBuffers });
+    for (const read of input) {
+      decoder.push(read);
+      while (decoder.next() !== undefined);
+    }
+  };
+  const ours = decodeWith(false);
+  const reusing = decodeWith(true);
+  let nmsMessages = 0;
+  const nms = () => {
+    const rtmp = new NmsRtmp();
+    rtmp.dataHandler = () => void nmsMessages++; // chunk parsing and payload copy only, no FLV parsing
+    rtmp.invokeHandler = () => {};
+    for (const read of input) rtmp.chunkRead(read, 0, read.length);
+  };
+  nms();
+  if (nmsMessages !== messages.length)
+    console.log(`  (NMS delivered ${nmsMessages} of ${messages.length} messages)`);
+  const [c, o, r, n] = compareRates([
+    ['copy', copy],
+    ['ours', ours],
+    ['reusing', reusing],
+    ['nms', nms],
+  ]);
+  const bytesPerSecond = (x: { opsPerSecond: number }) => x.opsPerSecond * stream.length;
+  for (const [label, result] of [
+    ['', o!],
+    [' reusePayloadBuffers', r!],
+  ] as const) {
+    console.log(
+      `chunk size ${chunkSize}${label}`.padEnd(40) +
+        fmt(bytesPerSecond(c!)).padEnd(14) +
+        fmt(bytesPerSecond(result)).padEnd(14) +
+        fmt(bytesPerSecond(n!)).padEnd(14) +
+        `${(1 / result.ratio).toFixed(2)}       ${(n!.ratio / result.ratio).toFixed(2)}x`,
+    );
+  }
+}
+
+console.log(
+  `\n${'encode'.padEnd(40)}${'copy'.padEnd(14)}${'pieces'.padEnd(14)}${'+ concat'.padEnd(14)}pieces/copy  concat/copy`,
+);
+for (const chunkSize of [4096, 128]) {
+  const sink = new Uint8Array(mediaBytes);
+  const copy = () => {
+    let at = 0;
+    for (const m of messages) {
+      sink.set(m.payload, at);
+      at += m.payload.length;
+    }
+  };
+  const pieces = () => {
+    const encoder = new ChunkEncoder({ chunkSize });
+    for (const m of messages) encoder.encode(m, m.csid);
+  };
+  const concatenated = () => {
+    const encoder = new ChunkEncoder({ chunkSize });
+    for (const m of messages) Buffer.concat(encoder.encode(m, m.csid));
+  };
+  const [c, p, k] = compareRates([
+    ['copy', copy],
+    ['pieces', pieces],
+    ['concat', concatenated],
+  ]);
+  const rate = (r: { opsPerSecond: number }) => fmt(r.opsPerSecond * mediaBytes);
+  console.log(
+    `chunk size ${chunkSize}`.padEnd(40) +
+      rate(c!).padEnd(14) +
+      rate(p!).padEnd(14) +
+      rate(k!).padEnd(14) +
+      `${(1 / p!.ratio).toFixed(2)}         ${(1 / k!.ratio).toFixed(2)}`,
+  );
+}
+
+console.log('\ncost of small inbound chunk sizes (decode, same media), relative to 4096:');
+const base = chunkStream(messages, 4096);
+const baseInput = reads(base);
+for (const chunkSize of [1, 16, 64, 128, 1024]) {
+  const input = reads(chunkStream(messages, chunkSize));
+  const run = (chunks: Buffer[]) => () => {
+    const decoder = new ChunkDecoder({ minChunkSize: 1 });
+    for (const read of chunks) {
+      decoder.push(read);
+      while (decoder.next() !== undefined);
+    }
+  };
+  const [big, small] = compareRates(
+    [
+      ['4096', run(baseInput)],
+      [`${chunkSize}`, run(input)],
+    ],
+    { rounds: 5, sliceMs: 60 },
+  );
+  console.log(
+    `  chunk size ${String(chunkSize).padEnd(6)} ${small!.ratio.toFixed(1)}x slower per media byte (${fmt(small!.opsPerSecond * mediaBytes)} of media)`,
+  );
+  void big;
+}
