@@ -12,27 +12,6 @@
  * @packageDocumentation
  */
 
-// Messages
-export { decodeMessage, encodeMessage, messageTypeId } from './message';
-export type { DecodeMessageOptions, RtmpMessage, UnknownMessage } from './message';
-export { type AmfForm, MessageType } from './message-type';
-export type { MessageBase } from './messages/message-base';
-export type {
-  AbortMessage,
-  AcknowledgementMessage,
-  ProtocolControlMessage,
-  SetChunkSizeMessage,
-  SetPeerBandwidthMessage,
-  WindowAcknowledgementSizeMessage,
-} from './messages/protocol-control';
-export { type UserControlEvent, UserControlEventType, type UserControlMessage } from './messages/user-control';
-export type { MediaMessage } from './messages/media';
-export type { CommandMessage } from './messages/command';
-export type { DataMessage } from './messages/data';
-export type { SharedObjectEvent, SharedObjectMessage } from './messages/shared-object';
-export { type AggregateMessage, decodeAggregate, encodeAggregate } from './messages/aggregate';
-export { COMMAND_AMF_OPTIONS } from './messages/amf-body';
-
 // Commands
 export { command, DEFAULT_MAX_NAME_LENGTH } from './commands/command-builder';
 export {
@@ -45,8 +24,13 @@ export {
   MAX_CONNECT_URL_LENGTH,
   parseConnect,
 } from './commands/connect';
-export { buildError, buildResult, isResponse } from './commands/result';
-export { buildStatus, parseStatus, StatusCode, type StatusInfo } from './commands/status';
+export {
+  buildOnMetaData,
+  buildRtmpSampleAccess,
+  buildSetDataFrame,
+  parseMetadata,
+  stripSetDataFrame,
+} from './commands/data-frames';
 export {
   buildCheckBandwidth,
   buildCloseStream,
@@ -59,18 +43,6 @@ export {
   parseDeleteStream,
   parseStreamNameArgument,
 } from './commands/net-connection';
-export {
-  buildFCPublish,
-  buildFCSubscribe,
-  buildFCUnpublish,
-  buildOnFCPublish,
-  buildOnFCUnpublish,
-  buildPublish,
-  buildReleaseStream,
-  parsePublish,
-  type PublishRequest,
-  type PublishType,
-} from './commands/publish';
 export {
   buildPause,
   buildPlay,
@@ -86,30 +58,21 @@ export {
   parseSeek,
 } from './commands/play';
 export {
-  buildOnMetaData,
-  buildRtmpSampleAccess,
-  buildSetDataFrame,
-  parseMetadata,
-  stripSetDataFrame,
-} from './commands/data-frames';
-
-// Audio and video payload headers
-export { FourCc, fourCcToNumber, numberToFourCc } from './media/fourcc';
-export type { MultitrackType } from './media/enhanced-body';
-export {
-  isDisposable,
-  isKeyframe,
-  isVideoSequenceHeader,
-  parseVideoHeader,
-  VideoCodecId,
-  videoCodec,
-  VideoFrameType,
-  videoFrameType,
-  type VideoHeader,
-  type VideoPacketKind,
-  VideoPacketType,
-  type VideoTrack,
-} from './media/video-header';
+  buildFCPublish,
+  buildFCSubscribe,
+  buildFCUnpublish,
+  buildOnFCPublish,
+  buildOnFCUnpublish,
+  buildPublish,
+  buildReleaseStream,
+  type PublishRequest,
+  type PublishType,
+  parsePublish,
+} from './commands/publish';
+export { buildError, buildResult, isResponse } from './commands/result';
+export { buildStatus, parseStatus, StatusCode, type StatusInfo } from './commands/status';
+// Errors
+export { MessageError, type MessageErrorCode } from './errors';
 export {
   type AudioHeader,
   type AudioPacketKind,
@@ -120,9 +83,50 @@ export {
   parseAudioHeader,
   SoundFormat,
 } from './media/audio-header';
-
+export type { MultitrackType } from './media/enhanced-body';
+// Audio and video payload headers
+export { FourCc, fourCcToNumber, numberToFourCc } from './media/fourcc';
+export {
+  isDisposable,
+  isKeyframe,
+  isVideoSequenceHeader,
+  parseVideoHeader,
+  VideoCodecId,
+  VideoFrameType,
+  type VideoHeader,
+  type VideoPacketKind,
+  VideoPacketType,
+  type VideoTrack,
+  videoCodec,
+  videoFrameType,
+} from './media/video-header';
+export type { DecodeMessageOptions, RtmpMessage, UnknownMessage } from './message';
+// Messages
+export { decodeMessage, encodeMessage, messageTypeId } from './message';
+export { type AmfForm, MessageType } from './message-type';
+export { type AggregateMessage, decodeAggregate, encodeAggregate } from './messages/aggregate';
+export { COMMAND_AMF_OPTIONS } from './messages/amf-body';
+export type { CommandMessage } from './messages/command';
+export type { DataMessage } from './messages/data';
+export type { MediaMessage } from './messages/media';
+export type { MessageBase } from './messages/message-base';
+export type {
+  AbortMessage,
+  AcknowledgementMessage,
+  ProtocolControlMessage,
+  SetChunkSizeMessage,
+  SetPeerBandwidthMessage,
+  WindowAcknowledgementSizeMessage,
+} from './messages/protocol-control';
+export type { SharedObjectEvent, SharedObjectMessage } from './messages/shared-object';
+export {
+  type UserControlEvent,
+  UserControlEventType,
+  type UserControlMessage,
+} from './messages/user-control';
 // Transactions
-export { DEFAULT_TRANSACTION_TIMEOUT_MS, TransactionTable, type TransactionOutcome } from './transaction-table';
-
-// Errors
-export { MessageError, type MessageErrorCode } from './errors';
+export {
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
+  type TransactionOutcome,
+  TransactionTable,
+} from './transaction-table';

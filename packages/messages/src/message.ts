@@ -7,7 +7,11 @@ import { type CommandMessage, decodeCommand, encodeCommand } from './messages/co
 import { type DataMessage, decodeData, encodeData } from './messages/data';
 import type { MediaMessage } from './messages/media';
 import type { MessageBase } from './messages/message-base';
-import { decodeProtocolControl, encodeProtocolControl, type ProtocolControlMessage } from './messages/protocol-control';
+import {
+  decodeProtocolControl,
+  encodeProtocolControl,
+  type ProtocolControlMessage,
+} from './messages/protocol-control';
 import { decodeSharedObject, encodeSharedObject, type SharedObjectMessage } from './messages/shared-object';
 import { decodeUserControl, encodeUserControl, type UserControlMessage } from './messages/user-control';
 

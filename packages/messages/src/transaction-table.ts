@@ -5,7 +5,12 @@ export const DEFAULT_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** How a pending call ended. */
 export type TransactionOutcome<T> =
-  | { readonly outcome: 'result' | 'error'; readonly id: number; readonly context: T; readonly response: CommandMessage }
+  | {
+      readonly outcome: 'result' | 'error';
+      readonly id: number;
+      readonly context: T;
+      readonly response: CommandMessage;
+    }
   | { readonly outcome: 'timeout'; readonly id: number; readonly context: T };
 
 /**
@@ -74,7 +79,8 @@ export class TransactionTable<T = unknown> {
   /** The earliest deadline among pending calls (for the caller's timer), if any. */
   nextDeadline(): number | undefined {
     let earliest: number | undefined;
-    for (const { deadline } of this.#pending.values()) if (earliest === undefined || deadline < earliest) earliest = deadline;
+    for (const { deadline } of this.#pending.values())
+      if (earliest === undefined || deadline < earliest) earliest = deadline;
     return earliest;
   }
 

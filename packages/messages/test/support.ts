@@ -4,7 +4,9 @@ import { ChunkDecoder, type ReceivedMessage } from '@rtmp/chunk';
 
 /** The raw messages of a captured session direction, e.g. `session('ffmpeg-publish.c2s')`. */
 export function session(name: string): ReceivedMessage[] {
-  return new ChunkDecoder().decode(new Uint8Array(readFileSync(join(import.meta.dirname, 'vectors', `${name}.bin`))));
+  return new ChunkDecoder().decode(
+    new Uint8Array(readFileSync(join(import.meta.dirname, 'vectors', `${name}.bin`))),
+  );
 }
 
 export const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/[\s|]+/g, ''), 'hex'));

@@ -20,12 +20,18 @@ export function badArgument(command: CommandMessage, why: string): MessageError 
 }
 
 /** `value` as a stream or app name: a non-empty string without NUL, at most `maxLength` long. */
-export function nameArgument(command: CommandMessage, value: unknown, what: string, maxLength = DEFAULT_MAX_NAME_LENGTH): string {
+export function nameArgument(
+  command: CommandMessage,
+  value: unknown,
+  what: string,
+  maxLength = DEFAULT_MAX_NAME_LENGTH,
+): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw badArgument(command, `${what} must be a non-empty string, got ${describe(value)}`);
   }
   if (value.includes('\0')) throw badArgument(command, `${what} contains NUL`);
-  if (value.length > maxLength) throw badArgument(command, `${what} is ${value.length} characters, over ${maxLength}`);
+  if (value.length > maxLength)
+    throw badArgument(command, `${what} is ${value.length} characters, over ${maxLength}`);
   return value;
 }
 

@@ -63,7 +63,9 @@ const numberField = (object: Record<string, unknown>, key: string) =>
   typeof object[key] === 'number' && Number.isFinite(object[key]) ? (object[key] as number) : undefined;
 const flagMap = (value: unknown) =>
   isRecord(value)
-    ? Object.fromEntries(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number'))
+    ? Object.fromEntries(
+        Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number'),
+      )
     : undefined;
 
 /**
@@ -75,7 +77,8 @@ const flagMap = (value: unknown) =>
  */
 export function parseConnect(message: CommandMessage): ConnectRequest {
   const object = message.commandObject;
-  if (!isRecord(object)) throw badArgument(message, `the command object must be an object, got ${describe(object)}`);
+  if (!isRecord(object))
+    throw badArgument(message, `the command object must be an object, got ${describe(object)}`);
   const app = object['app'] === '' ? '' : nameArgument(message, object['app'], 'app');
   for (const key of ['tcUrl', 'swfUrl', 'pageUrl']) {
     const url = object[key];
@@ -125,7 +128,10 @@ export interface ConnectResultOptions {
  * The `_result` accepting a `connect`: `{fmsVer, capabilities}` then the
  * `NetConnection.Connect.Success` info, as nginx-rtmp, FFmpeg and FMS send it.
  */
-export function buildConnectResult(transactionId: number, options: ConnectResultOptions = {}): CommandMessage {
+export function buildConnectResult(
+  transactionId: number,
+  options: ConnectResultOptions = {},
+): CommandMessage {
   return buildResult(
     transactionId,
     { fmsVer: 'FMS/3,0,1,123', capabilities: 31, ...options.properties },

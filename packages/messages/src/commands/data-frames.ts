@@ -31,7 +31,8 @@ export const buildRtmpSampleAccess = (streamId: number, audio = true, video = tr
  */
 export function parseMetadata(message: DataMessage): Record<string, unknown> | undefined {
   const values = message.name === '@setDataFrame' ? message.values.slice(1) : message.values;
-  const onMetaData = message.name === 'onMetaData' || (message.name === '@setDataFrame' && message.values[0] === 'onMetaData');
+  const onMetaData =
+    message.name === 'onMetaData' || (message.name === '@setDataFrame' && message.values[0] === 'onMetaData');
   const metadata = values[0];
   if (!onMetaData) return undefined;
   if (metadata instanceof Map) return Object.fromEntries(metadata);

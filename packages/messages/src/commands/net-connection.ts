@@ -24,7 +24,8 @@ export const buildDeleteStream = (transactionId: number, streamId: number) =>
  * The stream id a deleteStream names.
  * @throws {@link MessageError} `MESSAGE_BAD_ARGUMENT` unless it is an integer in 1..2^31-1.
  */
-export const parseDeleteStream = (message: CommandMessage): number => streamIdArgument(message, message.args[0]);
+export const parseDeleteStream = (message: CommandMessage): number =>
+  streamIdArgument(message, message.args[0]);
 
 /** `"closeStream", 0, null` on the stream to close. */
 export const buildCloseStream = (streamId: number) => command('closeStream', 0, null, [], streamId);

@@ -12,7 +12,12 @@ export interface PlayOptions {
 }
 
 /** `"play", transactionId, null, name, start[, duration[, reset]]` on the stream from createStream. */
-export function buildPlay(transactionId: number, streamId: number, name: string, options: PlayOptions = {}): CommandMessage {
+export function buildPlay(
+  transactionId: number,
+  streamId: number,
+  name: string,
+  options: PlayOptions = {},
+): CommandMessage {
   const args: unknown[] = [name, options.start ?? -2000];
   if (options.duration !== undefined || options.reset !== undefined) args.push(options.duration ?? -1);
   if (options.reset !== undefined) args.push(options.reset);
@@ -43,8 +48,10 @@ export function parsePlay(message: CommandMessage, maxNameLength?: number): Play
 }
 
 /** `"play2", 0, null, {streamName, start, ...}` (NetStreamPlayOptions). */
-export const buildPlay2 = (streamId: number, options: Readonly<Record<string, unknown>> & { streamName: string }) =>
-  command('play2', 0, null, [options], streamId);
+export const buildPlay2 = (
+  streamId: number,
+  options: Readonly<Record<string, unknown>> & { streamName: string },
+) => command('play2', 0, null, [options], streamId);
 
 /**
  * Reads a `play2`: the stream name and start from its NetStreamPlayOptions object.
@@ -52,7 +59,8 @@ export const buildPlay2 = (streamId: number, options: Readonly<Record<string, un
  */
 export function parsePlay2(message: CommandMessage, maxNameLength?: number): PlayRequest {
   const options = message.args[0];
-  if (!isRecord(options)) throw badArgument(message, `expected NetStreamPlayOptions, got ${describe(options)}`);
+  if (!isRecord(options))
+    throw badArgument(message, `expected NetStreamPlayOptions, got ${describe(options)}`);
   return {
     name: nameArgument(message, options['streamName'], 'streamName', maxNameLength),
     start: numberOr(options['start'], -2000),
@@ -71,7 +79,8 @@ export function parsePause(message: CommandMessage): { pause: boolean; milliseco
 }
 
 /** `"seek", 0, null, milliseconds`. */
-export const buildSeek = (streamId: number, milliseconds: number) => command('seek', 0, null, [milliseconds], streamId);
+export const buildSeek = (streamId: number, milliseconds: number) =>
+  command('seek', 0, null, [milliseconds], streamId);
 
 /**
  * Reads a `seek`.

@@ -2,13 +2,17 @@ import type { CommandMessage } from '../messages/command';
 import { command, nameArgument } from './command-builder';
 
 /** `"releaseStream", transactionId, null, name` (OBS and FFmpeg send it before publishing). */
-export const buildReleaseStream = (transactionId: number, name: string) => command('releaseStream', transactionId, null, [name]);
+export const buildReleaseStream = (transactionId: number, name: string) =>
+  command('releaseStream', transactionId, null, [name]);
 /** `"FCPublish", transactionId, null, name`. */
-export const buildFCPublish = (transactionId: number, name: string) => command('FCPublish', transactionId, null, [name]);
+export const buildFCPublish = (transactionId: number, name: string) =>
+  command('FCPublish', transactionId, null, [name]);
 /** `"FCUnpublish", transactionId, null, name`. */
-export const buildFCUnpublish = (transactionId: number, name: string) => command('FCUnpublish', transactionId, null, [name]);
+export const buildFCUnpublish = (transactionId: number, name: string) =>
+  command('FCUnpublish', transactionId, null, [name]);
 /** `"FCSubscribe", transactionId, null, name` (librtmp and FFmpeg players of live streams). */
-export const buildFCSubscribe = (transactionId: number, name: string) => command('FCSubscribe', transactionId, null, [name]);
+export const buildFCSubscribe = (transactionId: number, name: string) =>
+  command('FCSubscribe', transactionId, null, [name]);
 /** `"onFCPublish", 0, null, {code, description}`: a server's answer to FCPublish. */
 export const buildOnFCPublish = (code: string, description: string) =>
   command('onFCPublish', 0, null, [{ code, description }]);
@@ -20,8 +24,12 @@ export const buildOnFCUnpublish = (code: string, description: string) =>
 export type PublishType = 'live' | 'record' | 'append';
 
 /** `"publish", transactionId, null, name, type` on the stream from createStream. */
-export const buildPublish = (transactionId: number, streamId: number, name: string, type: PublishType = 'live') =>
-  command('publish', transactionId, null, [name, type], streamId);
+export const buildPublish = (
+  transactionId: number,
+  streamId: number,
+  name: string,
+  type: PublishType = 'live',
+) => command('publish', transactionId, null, [name, type], streamId);
 
 /** A parsed `publish`. */
 export interface PublishRequest {

@@ -30,7 +30,12 @@ export const AudioPacketType = {
 } as const;
 
 /** What an audio track carries. */
-export type AudioPacketKind = 'sequence-start' | 'coded-frames' | 'sequence-end' | 'multichannel-config' | 'unknown';
+export type AudioPacketKind =
+  | 'sequence-start'
+  | 'coded-frames'
+  | 'sequence-end'
+  | 'multichannel-config'
+  | 'unknown';
 
 export interface AudioTrack {
   readonly trackId: number;
@@ -68,7 +73,8 @@ const KINDS: Record<number, AudioPacketKind> = {
  */
 export function parseAudioHeader(payload: Uint8Array): AudioHeader {
   const first = payload[0];
-  if (first === undefined) return header(false, [undefined, undefined, undefined, undefined], 0, undefined, []);
+  if (first === undefined)
+    return header(false, [undefined, undefined, undefined, undefined], 0, undefined, []);
   const soundFormat = first >> 4;
   const reader = new MediaReader(payload, MessageType.Audio);
   if (soundFormat === SoundFormat.ExHeader) {
@@ -81,7 +87,13 @@ export function parseAudioHeader(payload: Uint8Array): AudioHeader {
         data: track.body,
       }),
     );
-    return header(true, [undefined, undefined, undefined, undefined], body.timestampOffsetNanoseconds, body.multitrack, tracks);
+    return header(
+      true,
+      [undefined, undefined, undefined, undefined],
+      body.timestampOffsetNanoseconds,
+      body.multitrack,
+      tracks,
+    );
   }
   const legacy = [soundFormat, (first >> 2) & 0x03, (first >> 1) & 0x01, first & 0x01] as const;
   if (soundFormat === SoundFormat.Aac) {
@@ -94,8 +106,11 @@ export function parseAudioHeader(payload: Uint8Array): AudioHeader {
     };
     return header(false, legacy, 0, undefined, [track]);
   }
-  const fourCc = soundFormat === SoundFormat.Mp3 || soundFormat === SoundFormat.Mp38k ? FourCc.Mp3 : undefined;
-  return header(false, legacy, 0, undefined, [{ trackId: 0, fourCc, packetType: 'coded-frames', data: payload.subarray(1) }]);
+  const fourCc =
+    soundFormat === SoundFormat.Mp3 || soundFormat === SoundFormat.Mp38k ? FourCc.Mp3 : undefined;
+  return header(false, legacy, 0, undefined, [
+    { trackId: 0, fourCc, packetType: 'coded-frames', data: payload.subarray(1) },
+  ]);
 }
 
 function header(
@@ -105,7 +120,16 @@ function header(
   multitrack: MultitrackType | undefined,
   tracks: AudioTrack[],
 ): AudioHeader {
-  return { enhanced, soundFormat, soundRate, soundSize, soundType, timestampOffsetNanoseconds, multitrack, tracks };
+  return {
+    enhanced,
+    soundFormat,
+    soundRate,
+    soundSize,
+    soundType,
+    timestampOffsetNanoseconds,
+    multitrack,
+    tracks,
+  };
 }
 
 /** Whether an audio payload carries codec configuration (AAC AudioSpecificConfig, enhanced SequenceStart). */
@@ -125,7 +149,10 @@ export function isAudioSequenceHeader(payload: Uint8Array): boolean {
 export function audioCodec(payload: Uint8Array): string | undefined {
   try {
     const parsed = parseAudioHeader(payload);
-    return parsed.tracks[0]?.fourCc ?? (parsed.soundFormat === undefined ? undefined : `format-${parsed.soundFormat}`);
+    return (
+      parsed.tracks[0]?.fourCc ??
+      (parsed.soundFormat === undefined ? undefined : `format-${parsed.soundFormat}`)
+    );
   } catch {
     return undefined;
   }

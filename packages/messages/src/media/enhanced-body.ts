@@ -32,9 +32,13 @@ export class MediaReader {
 
   need(count: number, what: string): void {
     if (this.payload.length - this.at < count) {
-      throw new MessageError('MESSAGE_TRUNCATED', `${what} runs past the end of a ${this.payload.length}-byte media payload`, {
-        typeId: this.typeId,
-      });
+      throw new MessageError(
+        'MESSAGE_TRUNCATED',
+        `${what} runs past the end of a ${this.payload.length}-byte media payload`,
+        {
+          typeId: this.typeId,
+        },
+      );
     }
   }
 
@@ -71,7 +75,11 @@ export class MediaReader {
  * Reads ModEx prefixes and the track layout that follow the first byte, given its packet type.
  * `multitrackType` is the packet type value meaning Multitrack (6 for video, 5 for audio).
  */
-export function readEnhancedBody(reader: MediaReader, firstPacketType: number, multitrackType: number): EnhancedBody {
+export function readEnhancedBody(
+  reader: MediaReader,
+  firstPacketType: number,
+  multitrackType: number,
+): EnhancedBody {
   let packetType = firstPacketType;
   let timestampOffsetNanoseconds = 0;
   while (packetType === 7) {
@@ -80,7 +88,8 @@ export function readEnhancedBody(reader: MediaReader, firstPacketType: number, m
     if (size === 256) size = ((reader.u8('a ModEx size') << 8) | reader.u8('a ModEx size')) + 1;
     const data = reader.bytes(size, 'ModEx data');
     const next = reader.u8('a ModEx type');
-    if (next >> 4 === 0 && data.length >= 3) timestampOffsetNanoseconds = (data[0]! << 16) | (data[1]! << 8) | data[2]!;
+    if (next >> 4 === 0 && data.length >= 3)
+      timestampOffsetNanoseconds = (data[0]! << 16) | (data[1]! << 8) | data[2]!;
     packetType = next & 0x0f;
   }
   if (packetType !== multitrackType) {

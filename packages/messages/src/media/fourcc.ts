@@ -18,10 +18,21 @@ export type FourCc = (typeof FourCc)[keyof typeof FourCc];
 
 /** The FourCC as the u32 that onMetaData `videocodecid`/`audiocodecid` may carry (hvc1 → 1752589105). */
 export function fourCcToNumber(fourCc: string): number {
-  return ((fourCc.charCodeAt(0) << 24) | (fourCc.charCodeAt(1) << 16) | (fourCc.charCodeAt(2) << 8) | fourCc.charCodeAt(3)) >>> 0;
+  return (
+    ((fourCc.charCodeAt(0) << 24) |
+      (fourCc.charCodeAt(1) << 16) |
+      (fourCc.charCodeAt(2) << 8) |
+      fourCc.charCodeAt(3)) >>>
+    0
+  );
 }
 
 /** The FourCC a u32 codec id stands for. */
 export function numberToFourCc(value: number): string {
-  return String.fromCharCode((value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  return String.fromCharCode(
+    (value >>> 24) & 0xff,
+    (value >>> 16) & 0xff,
+    (value >>> 8) & 0xff,
+    value & 0xff,
+  );
 }

@@ -4,9 +4,23 @@ import { MediaReader, type MultitrackType, readEnhancedBody } from './enhanced-b
 import { FourCc } from './fourcc';
 
 /** FLV FrameType (both legacy and enhanced headers). */
-export const VideoFrameType = { Keyframe: 1, Inter: 2, Disposable: 3, GeneratedKeyframe: 4, Command: 5 } as const;
+export const VideoFrameType = {
+  Keyframe: 1,
+  Inter: 2,
+  Disposable: 3,
+  GeneratedKeyframe: 4,
+  Command: 5,
+} as const;
 /** Legacy FLV CodecID; 12 is FFmpeg's non-standard HEVC. */
-export const VideoCodecId = { SorensonH263: 2, ScreenVideo: 3, Vp6: 4, Vp6Alpha: 5, ScreenVideo2: 6, Avc: 7, Hevc: 12 } as const;
+export const VideoCodecId = {
+  SorensonH263: 2,
+  ScreenVideo: 3,
+  Vp6: 4,
+  Vp6Alpha: 5,
+  ScreenVideo2: 6,
+  Avc: 7,
+  Hevc: 12,
+} as const;
 /** Enhanced RTMP VideoPacketType. */
 export const VideoPacketType = {
   SequenceStart: 0,
@@ -70,7 +84,8 @@ const s24 = (value: number) => (value << 8) >> 8;
  * @throws {@link MessageError} `MESSAGE_TRUNCATED` when the payload ends inside the header.
  */
 export function parseVideoHeader(payload: Uint8Array): VideoHeader {
-  if (payload.length === 0) throw new MessageError('MESSAGE_TRUNCATED', 'empty video payload', { typeId: MessageType.Video });
+  if (payload.length === 0)
+    throw new MessageError('MESSAGE_TRUNCATED', 'empty video payload', { typeId: MessageType.Video });
   const first = payload[0]!;
   const reader = new MediaReader(payload, MessageType.Video);
   if (first & 0x80) {
@@ -81,9 +96,12 @@ export function parseVideoHeader(payload: Uint8Array): VideoHeader {
     }
     const body = readEnhancedBody(reader, packetType, VideoPacketType.Multitrack);
     const tracks = body.tracks.map((track): VideoTrack => {
-      const hasTime = body.packetType === VideoPacketType.CodedFrames && WITH_COMPOSITION_TIME.has(track.fourCc);
+      const hasTime =
+        body.packetType === VideoPacketType.CodedFrames && WITH_COMPOSITION_TIME.has(track.fourCc);
       if (hasTime && track.body.length < 3) {
-        throw new MessageError('MESSAGE_TRUNCATED', 'coded frames without a composition time', { typeId: MessageType.Video });
+        throw new MessageError('MESSAGE_TRUNCATED', 'coded frames without a composition time', {
+          typeId: MessageType.Video,
+        });
       }
       return {
         trackId: track.trackId,
@@ -93,7 +111,15 @@ export function parseVideoHeader(payload: Uint8Array): VideoHeader {
         data: hasTime ? track.body.subarray(3) : track.body,
       };
     });
-    return header(true, frameType, undefined, undefined, body.timestampOffsetNanoseconds, body.multitrack, tracks);
+    return header(
+      true,
+      frameType,
+      undefined,
+      undefined,
+      body.timestampOffsetNanoseconds,
+      body.multitrack,
+      tracks,
+    );
   }
   const frameType = first >> 4;
   const codecId = first & 0x0f;
@@ -112,7 +138,13 @@ export function parseVideoHeader(payload: Uint8Array): VideoHeader {
     };
     return header(false, frameType, codecId, undefined, 0, undefined, [track]);
   }
-  const track: VideoTrack = { trackId: 0, fourCc: undefined, packetType: 'coded-frames', compositionTime: 0, data: payload.subarray(1) };
+  const track: VideoTrack = {
+    trackId: 0,
+    fourCc: undefined,
+    packetType: 'coded-frames',
+    compositionTime: 0,
+    data: payload.subarray(1),
+  };
   return header(false, frameType, codecId, undefined, 0, undefined, [track]);
 }
 

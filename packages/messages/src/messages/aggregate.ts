@@ -29,13 +29,18 @@ export function decodeAggregate(payload: Uint8Array, base: MessageBase): Aggrega
   let first: number | undefined;
   for (let at = 0; at < payload.length; ) {
     const bad = (why: string) =>
-      new MessageError('MESSAGE_BAD_AGGREGATE', `aggregate sub-message at byte ${at}: ${why}`, { typeId: MessageType.Aggregate });
+      new MessageError('MESSAGE_BAD_AGGREGATE', `aggregate sub-message at byte ${at}: ${why}`, {
+        typeId: MessageType.Aggregate,
+      });
     if (payload.length - at < SUB_HEADER) throw bad('header truncated');
     const size = (payload[at + 1]! << 16) | (payload[at + 2]! << 8) | payload[at + 3]!;
     if (payload.length - at - SUB_HEADER - 4 < size) throw bad(`size ${size} runs past the end`);
     const backPointer = view.getUint32(at + SUB_HEADER + size);
-    if (backPointer !== SUB_HEADER + size) throw bad(`back-pointer ${backPointer}, expected ${SUB_HEADER + size}`);
-    const subTime = ((payload[at + 4]! << 16) | (payload[at + 5]! << 8) | payload[at + 6]! | (payload[at + 7]! << 24)) >>> 0;
+    if (backPointer !== SUB_HEADER + size)
+      throw bad(`back-pointer ${backPointer}, expected ${SUB_HEADER + size}`);
+    const subTime =
+      ((payload[at + 4]! << 16) | (payload[at + 5]! << 8) | payload[at + 6]! | (payload[at + 7]! << 24)) >>>
+      0;
     first ??= subTime;
     messages.push({
       typeId: payload[at]! & 0x1f,

@@ -1,4 +1,4 @@
-import { Amf0Error, type Amf0DecoderOptions, decodeAll, encodeAll } from '@rtmp/amf0';
+import { type Amf0DecoderOptions, Amf0Error, decodeAll, encodeAll } from '@rtmp/amf0';
 import { MessageError } from '../errors';
 import type { AmfForm } from '../message-type';
 
@@ -14,11 +14,20 @@ export const COMMAND_AMF_OPTIONS: Amf0DecoderOptions = { maxReferences: 0, allow
  * with a format byte that must be 0; the values are AMF0 all the same.
  * @throws {@link MessageError} `MESSAGE_UNSUPPORTED_FORMAT` or `MESSAGE_BAD_AMF` (cause: the Amf0Error).
  */
-export function decodeAmfBody(payload: Uint8Array, form: AmfForm, typeId: number, options: Amf0DecoderOptions): unknown[] {
+export function decodeAmfBody(
+  payload: Uint8Array,
+  form: AmfForm,
+  typeId: number,
+  options: Amf0DecoderOptions,
+): unknown[] {
   let body = payload;
   if (form === 'amf3') {
     if (payload.length > 0 && payload[0] !== 0) {
-      throw new MessageError('MESSAGE_UNSUPPORTED_FORMAT', `AMF3-form message with format byte ${payload[0]}`, { typeId });
+      throw new MessageError(
+        'MESSAGE_UNSUPPORTED_FORMAT',
+        `AMF3-form message with format byte ${payload[0]}`,
+        { typeId },
+      );
     }
     body = payload.subarray(1);
   }

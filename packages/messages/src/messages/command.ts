@@ -40,17 +40,26 @@ export function decodeCommand(
 ): CommandMessage {
   const [name, transactionId, commandObject = null, ...args] = decodeAmfBody(payload, form, typeId, options);
   if (!isUsableName(name)) {
-    throw new MessageError('MESSAGE_BAD_COMMAND', `command name ${JSON.stringify(name)} is not a usable string`, { typeId });
+    throw new MessageError(
+      'MESSAGE_BAD_COMMAND',
+      `command name ${JSON.stringify(name)} is not a usable string`,
+      { typeId },
+    );
   }
   // A bare command name (some servers send "onBWDone" alone, FMS "close") counts as transaction 0.
   const txn = transactionId === undefined ? 0 : transactionId;
   if (typeof txn !== 'number' || !Number.isFinite(txn)) {
-    throw new MessageError('MESSAGE_BAD_COMMAND', `command ${name} has transaction id ${String(txn)}`, { typeId });
+    throw new MessageError('MESSAGE_BAD_COMMAND', `command ${name} has transaction id ${String(txn)}`, {
+      typeId,
+    });
   }
   return { type: 'command', ...base, name, transactionId: txn, commandObject, args, form };
 }
 
 /** The payload of a command message. */
 export function encodeCommand(message: CommandMessage): Uint8Array {
-  return encodeAmfBody([message.name, message.transactionId, message.commandObject, ...message.args], message.form);
+  return encodeAmfBody(
+    [message.name, message.transactionId, message.commandObject, ...message.args],
+    message.form,
+  );
 }

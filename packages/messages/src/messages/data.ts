@@ -31,7 +31,11 @@ export function decodeData(
 ): DataMessage {
   const [name, ...values] = decodeAmfBody(payload, form, typeId, options);
   if (!isUsableName(name)) {
-    throw new MessageError('MESSAGE_BAD_DATA', `data message name ${JSON.stringify(name)} is not a usable string`, { typeId });
+    throw new MessageError(
+      'MESSAGE_BAD_DATA',
+      `data message name ${JSON.stringify(name)} is not a usable string`,
+      { typeId },
+    );
   }
   return { type: 'data', ...base, name, values, form };
 }

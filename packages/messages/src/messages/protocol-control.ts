@@ -60,7 +60,11 @@ export function decodeProtocolControl(
     case MessageType.Acknowledgement:
       return { type: 'acknowledgement', ...base, sequenceNumber: decodeAcknowledgement(payload) };
     case MessageType.WindowAcknowledgementSize:
-      return { type: 'window-acknowledgement-size', ...base, window: decodeWindowAcknowledgementSize(payload) };
+      return {
+        type: 'window-acknowledgement-size',
+        ...base,
+        window: decodeWindowAcknowledgementSize(payload),
+      };
     case MessageType.SetPeerBandwidth:
       return { type: 'set-peer-bandwidth', ...base, ...decodeSetPeerBandwidth(payload) };
     default:

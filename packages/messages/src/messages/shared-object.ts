@@ -30,7 +30,12 @@ const truncated = (typeId: number, what: string) =>
  * Reads a shared object body.
  * @throws {@link MessageError} `MESSAGE_TRUNCATED` when a length runs past the end.
  */
-export function decodeSharedObject(payload: Uint8Array, form: AmfForm, typeId: number, base: MessageBase): SharedObjectMessage {
+export function decodeSharedObject(
+  payload: Uint8Array,
+  form: AmfForm,
+  typeId: number,
+  base: MessageBase,
+): SharedObjectMessage {
   const body = form === 'amf3' && payload[0] === 0 ? payload.subarray(1) : payload;
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (body.length < 2) throw truncated(typeId, 'the name');
@@ -53,7 +58,11 @@ export function decodeSharedObject(payload: Uint8Array, form: AmfForm, typeId: n
 /** The payload of a shared object message. */
 export function encodeSharedObject(message: SharedObjectMessage): Uint8Array {
   const name = new TextEncoder().encode(message.name);
-  const size = (message.form === 'amf3' ? 1 : 0) + 14 + name.length + message.events.reduce((n, e) => n + 5 + e.data.length, 0);
+  const size =
+    (message.form === 'amf3' ? 1 : 0) +
+    14 +
+    name.length +
+    message.events.reduce((n, e) => n + 5 + e.data.length, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   let at = message.form === 'amf3' ? 1 : 0;

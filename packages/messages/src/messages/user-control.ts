@@ -19,7 +19,10 @@ export const UserControlEventType = {
 
 /** One user control event. Events this package does not know arrive as `unknown`, never an error. */
 export type UserControlEvent =
-  | { readonly kind: 'stream-begin' | 'stream-eof' | 'stream-dry' | 'stream-is-recorded'; readonly streamId: number }
+  | {
+      readonly kind: 'stream-begin' | 'stream-eof' | 'stream-dry' | 'stream-is-recorded';
+      readonly streamId: number;
+    }
   | { readonly kind: 'buffer-empty' | 'buffer-ready'; readonly streamId: number }
   | { readonly kind: 'set-buffer-length'; readonly streamId: number; readonly bufferLength: number }
   | { readonly kind: 'ping-request' | 'ping-response'; readonly timestamp: number }
@@ -101,7 +104,8 @@ export function encodeUserControl(event: UserControlEvent): Uint8Array {
       break;
     case 'ping-request':
     case 'ping-response':
-      eventType = event.kind === 'ping-request' ? UserControlEventType.PingRequest : UserControlEventType.PingResponse;
+      eventType =
+        event.kind === 'ping-request' ? UserControlEventType.PingRequest : UserControlEventType.PingResponse;
       words.push(event.timestamp);
       break;
     case 'swf-verification-request':
