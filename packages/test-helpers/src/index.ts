@@ -14,3 +14,4 @@ export {
 export { readmeSynopsis } from './readme';
 export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 export { type SampleFlvOptions, sampleFlv } from './sample-media';
+export { type RecordedSession, recordPlay, recordPublish, retry } from './sessions';

@@ -1,9 +1,9 @@
 // Bytes produced by real peers. How they were captured:
 //
 // FFmpeg publishing (Debian ffmpeg 5.1.9) to nginx-rtmp (Debian nginx 1.22.1 + libnginx-mod-rtmp),
-// through the recording proxy in packages/test-helpers:
-//   node --import tsx packages/test-helpers/capture/ffmpeg-publish.ts <dir>
-// which runs
+// through the recording proxy in packages/test-helpers (the ffmpeg-publish scenario of
+//   node --import tsx packages/test-helpers/capture/sessions.ts <dir> ffmpeg-publish
+// ), which runs
 //   ffmpeg -hide_banner -loglevel error -i sample.flv -c copy -f flv rtmp://127.0.0.1:PORT/live/capture
 // sample.flv: 1 s of `testsrc` 320x240@10 (libx264) + `sine` 440 Hz (aac), made by sampleFlv().
 // The message bodies below were cut out of the chunk stream (csid 3/4/5/8, type 20 and 18).
