@@ -41,9 +41,18 @@ export class TransactionTable<T = unknown> {
 
   /** A new transaction id, pending until answered or until `now + timeoutMs`. */
   allocate(now: number, context: T, timeoutMs = this.#timeoutMs): number {
+    const id = this.reserveId();
+    this.#pending.set(id, { context, deadline: now + timeoutMs });
+    return id;
+  }
+
+  /**
+   * A transaction id for a call that expects no answer (releaseStream, FCPublish: servers often
+   * send none). An answer that comes anyway is not matched.
+   */
+  reserveId(): number {
     const id = this.#next;
     this.#next = this.#next >= Number.MAX_SAFE_INTEGER ? 1 : this.#next + 1;
-    this.#pending.set(id, { context, deadline: now + timeoutMs });
     return id;
   }
 
@@ -84,10 +93,10 @@ export class TransactionTable<T = unknown> {
     return earliest;
   }
 
-  /** Forgets every pending call and returns their contexts (connection closed). */
-  clear(): T[] {
-    const contexts = [...this.#pending.values()].map((entry) => entry.context);
+  /** Forgets every pending call and returns them (connection closed). */
+  clear(): Array<{ id: number; context: T }> {
+    const pending = [...this.#pending].map(([id, entry]) => ({ id, context: entry.context }));
     this.#pending.clear();
-    return contexts;
+    return pending;
   }
 }

@@ -32,11 +32,21 @@ describe('TransactionTable', () => {
     expect(table.nextDeadline()).toBeUndefined();
   });
 
+  it('reserveId() gives an id nothing waits for; its answer is not matched', () => {
+    const table = new TransactionTable<string>();
+    expect(table.reserveId()).toBe(1);
+    expect(table.allocate(0, 'x')).toBe(2);
+    expect(table.settle(command('_result', 1, null, []))).toBeUndefined();
+  });
+
   it('clear() forgets every pending call (connection closed)', () => {
     const table = new TransactionTable<number>();
     table.allocate(0, 1);
     table.allocate(0, 2);
-    expect(table.clear()).toEqual([1, 2]);
+    expect(table.clear()).toEqual([
+      { id: 1, context: 1 },
+      { id: 2, context: 2 },
+    ]);
     expect(table.size).toBe(0);
   });
 });

@@ -1,0 +1,562 @@
+import {
+  ChunkDecoder,
+  type ChunkDecoderOptions,
+  ChunkEncoder,
+  ChunkError,
+  encodeAcknowledgement,
+} from '@rtmp/chunk';
+import { ClientHandshake, HandshakeError, type HandshakeScheme } from '@rtmp/handshake';
+import {
+  buildCheckBandwidth,
+  buildConnect,
+  buildCreateStream,
+  buildDeleteStream,
+  buildFCPublish,
+  buildFCUnpublish,
+  buildPlay,
+  buildPublish,
+  buildReleaseStream,
+  buildSetDataFrame,
+  type CommandMessage,
+  type ConnectParameters,
+  type DataMessage,
+  DEFAULT_TRANSACTION_TIMEOUT_MS,
+  decodeMessage,
+  encodeMessage,
+  type MediaMessage,
+  MessageError,
+  type PlayOptions,
+  type PublishType,
+  parseCreateStreamResult,
+  parseStatus,
+  type RtmpMessage,
+  StatusCode,
+  type StatusInfo,
+  TransactionTable,
+} from '@rtmp/messages';
+import { RtmpClientError } from './errors';
+import { parseRtmpUrl, type RtmpUrl } from './rtmp-url';
+
+/** Options of {@link ClientSession}. Every field but `url` is optional. */
+export interface ClientSessionOptions {
+  /** The NetConnection URL (`rtmp://host/app[/instance][?query]`) or its parts. */
+  readonly url: string | RtmpUrl;
+  /** Handshake to offer: `simple` (what OBS sends) or a digest one (what FFmpeg sends). @default 'simple' */
+  readonly handshake?: HandshakeScheme;
+  /**
+   * `connect` fields added to (or replacing) the defaults: app, tcUrl, `flashVer: 'FMLE/3.0
+   * (compatible; @rtmp/client)'`, `type: 'nonprivate'`, and for players fpad, capabilities,
+   * audioCodecs, videoCodecs, videoFunction as FFmpeg sends them.
+   */
+  readonly connect?: Partial<ConnectParameters> & Readonly<Record<string, unknown>>;
+  /** Enhanced RTMP: FourCCs to announce in `connect` (`fourCcList`). Not sent by default. */
+  readonly fourCcList?: readonly string[];
+  /** Outgoing chunk size, announced after connect. @default 4096 */
+  readonly chunkSize?: number;
+  /** How long a command waits for its answer, in ms. @default 10000 */
+  readonly commandTimeoutMs?: number;
+  /** Buffer length announced when playing (SetBufferLength), in ms. @default 3000 */
+  readonly bufferLengthMs?: number;
+  /** The clock, in ms (used for timeouts only). @default Date.now */
+  readonly now?: () => number;
+  /** Random source for the handshake (tests inject a seeded one). */
+  readonly randomBytes?: (size: number) => Uint8Array;
+  /** Limits of the chunk decoder. */
+  readonly chunkDecoder?: ChunkDecoderOptions;
+}
+
+/** What the session tells its user. */
+export type ClientEvent =
+  /** `connect` succeeded: the server's properties and status info. */
+  | { readonly type: 'connected'; readonly properties: unknown; readonly info: StatusInfo }
+  | { readonly type: 'stream-created'; readonly requestId: number; readonly streamId: number }
+  | { readonly type: 'publish-started'; readonly streamId: number; readonly info: StatusInfo }
+  | { readonly type: 'play-started'; readonly streamId: number; readonly info: StatusInfo }
+  /** Any other onStatus (Play.Stop, UnpublishNotify, ...). */
+  | { readonly type: 'status'; readonly streamId: number; readonly info: StatusInfo }
+  /** Audio, video or data on a stream being played. */
+  | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
+  /** A command the server sent on its own (not an answer, not onStatus). */
+  | { readonly type: 'command'; readonly message: CommandMessage }
+  /**
+   * An operation failed: `connect` (no requestId, no streamId), a command (`requestId`), or a
+   * publish or play (`streamId`). The connection may still be usable, except after connect.
+   */
+  | {
+      readonly type: 'failed';
+      readonly requestId?: number;
+      readonly streamId?: number;
+      readonly error: RtmpClientError;
+    }
+  /** The server broke the protocol: close the connection. */
+  | { readonly type: 'protocol-error'; readonly error: RtmpClientError };
+
+/** What every call returns: bytes to write (in order) and events. */
+export interface ClientOutput {
+  readonly send: Uint8Array[];
+  readonly events: ClientEvent[];
+}
+
+/** Chunk streams the client sends on (FFmpeg's layout; nginx-rtmp wants ids below 32). */
+const CSID = { control: 2, connection: 3, stream: 4, data: 5, audio: 6, video: 7 } as const;
+const FLASH_VERSION = 'FMLE/3.0 (compatible; @rtmp/client)';
+/** What FFmpeg's player announces (rtmp-notes §7.2). */
+const PLAYER_FIELDS = {
+  fpad: false,
+  capabilities: 15,
+  audioCodecs: 4071,
+  videoCodecs: 252,
+  videoFunction: 1,
+};
+
+type Pending = { kind: 'connect' } | { kind: 'createStream' } | { kind: 'command'; name: string };
+type StreamRole = { role: 'publish' | 'play'; name: string; started: boolean; deadline: number };
+
+/**
+ * The client side of an RTMP NetConnection and its NetStreams, sans-IO: feed it the server's
+ * bytes with {@link ClientSession.receive}, write what every call returns, and read its events.
+ * It answers what a client must answer on its own (acknowledgements at the window, ping
+ * responses, Window Acknowledgement Size after Set Peer Bandwidth, `_checkbw` after onBWDone) and
+ * times out commands by the clock it is given ({@link ClientSession.tick}).
+ *
+ * Sequence: {@link ClientSession.start} (C0+C1) → handshake → `connect` (sent by the session) →
+ * `connected` → {@link ClientSession.createStream} → `stream-created` → {@link ClientSession.publish}
+ * or {@link ClientSession.play} → `publish-started`/`play-started` → media → {@link ClientSession.closeStream}.
+ */
+export class ClientSession {
+  readonly #url: RtmpUrl;
+  readonly #options: ClientSessionOptions;
+  readonly #now: () => number;
+  readonly #handshake: ClientHandshake;
+  readonly #decoder: ChunkDecoder;
+  readonly #encoder = new ChunkEncoder();
+  readonly #transactions: TransactionTable<Pending>;
+  readonly #streams = new Map<number, StreamRole>();
+  #state: 'new' | 'handshake' | 'connecting' | 'connected' | 'closed' = 'new';
+  #player = false;
+  #announcedWindow: number | undefined;
+
+  constructor(options: ClientSessionOptions) {
+    this.#options = options;
+    this.#url = typeof options.url === 'string' ? parseRtmpUrl(options.url) : options.url;
+    this.#now = options.now ?? Date.now;
+    this.#handshake = new ClientHandshake({
+      scheme: options.handshake ?? 'simple',
+      ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
+    });
+    this.#decoder = new ChunkDecoder(options.chunkDecoder);
+    this.#transactions = new TransactionTable({
+      timeoutMs: options.commandTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+    });
+  }
+
+  /** `connected` once `connect` succeeded; `closed` after a fatal error or {@link ClientSession.close}. */
+  get state(): 'new' | 'handshake' | 'connecting' | 'connected' | 'closed' {
+    return this.#state;
+  }
+
+  /**
+   * C0+C1, the first bytes to write. `player: true` makes `connect` look like FFmpeg's player
+   * (fpad, capabilities, codecs), which some servers expect before a play.
+   */
+  start(options: { player?: boolean } = {}): ClientOutput {
+    this.#expect('new', 'start');
+    this.#player = options.player ?? false;
+    this.#state = 'handshake';
+    return { send: [this.#handshake.start()], events: [] };
+  }
+
+  /** Feeds bytes from the server. */
+  receive(bytes: Uint8Array): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    if (this.#state === 'closed') return output;
+    try {
+      let input = bytes;
+      if (this.#state === 'handshake') {
+        const result = this.#handshake.receive(bytes);
+        output.send.push(...result.send);
+        if (result.status !== 'done') return output;
+        input = result.remaining;
+        this.#sendConnect(output);
+      }
+      this.#decoder.push(input);
+      for (let raw = this.#decoder.next(); raw !== undefined; raw = this.#decoder.next()) {
+        let message: RtmpMessage;
+        try {
+          message = decodeMessage(raw);
+        } catch (error) {
+          if (MessageError.isInstance(error)) continue; // a message we cannot read is ignored, not fatal
+          throw error;
+        }
+        this.#handle(message, output);
+      }
+      const ack = this.#decoder.takeAcknowledgement();
+      if (ack !== undefined) this.#send(output, encodeAcknowledgement(ack), CSID.control);
+    } catch (error) {
+      if (!ChunkError.isInstance(error) && !HandshakeError.isInstance(error)) throw error;
+      this.#state = 'closed';
+      output.events.push({
+        type: 'protocol-error',
+        error: new RtmpClientError(
+          'CLIENT_PROTOCOL_ERROR',
+          `the server broke the protocol: ${error.message}`,
+          { cause: error },
+        ),
+      });
+    }
+    return output;
+  }
+
+  /** Times out commands, publishes and plays whose deadline has passed. Call it from a timer. */
+  tick(now = this.#now()): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    for (const expired of this.#transactions.expire(now)) {
+      const what = expired.context.kind === 'command' ? expired.context.name : expired.context.kind;
+      const error = new RtmpClientError('CLIENT_TIMEOUT', `no answer to ${what} within the command timeout`);
+      output.events.push(
+        expired.context.kind === 'connect'
+          ? { type: 'failed', error }
+          : { type: 'failed', requestId: expired.id, error },
+      );
+      if (expired.context.kind === 'connect') this.#state = 'closed';
+    }
+    for (const [streamId, stream] of this.#streams) {
+      if (!stream.started && stream.deadline <= now) {
+        stream.started = true; // report once
+        const error = new RtmpClientError(
+          'CLIENT_TIMEOUT',
+          `no answer to ${stream.role} "${stream.name}" within the command timeout`,
+        );
+        output.events.push({ type: 'failed', streamId, error });
+      }
+    }
+    return output;
+  }
+
+  /** The earliest deadline the caller's timer should wake up for, if any. */
+  nextDeadline(): number | undefined {
+    let next = this.#transactions.nextDeadline();
+    for (const stream of this.#streams.values()) {
+      if (!stream.started && (next === undefined || stream.deadline < next)) next = stream.deadline;
+    }
+    return next;
+  }
+
+  /** Asks for a NetStream; `stream-created` (or `failed`) carries the returned `requestId`. */
+  createStream(): ClientOutput & { requestId: number } {
+    this.#expect('connected', 'createStream');
+    const output: ClientOutput = { send: [], events: [] };
+    const requestId = this.#transactions.allocate(this.#now(), { kind: 'createStream' });
+    this.#sendMessage(output, buildCreateStream(requestId), CSID.connection);
+    return { ...output, requestId };
+  }
+
+  /**
+   * Publishes on a created stream, as OBS and FFmpeg do: releaseStream, FCPublish, publish.
+   * `publish-started` follows NetStream.Publish.Start; an error status gives `failed`.
+   */
+  publish(streamId: number, name: string, type: PublishType = 'live'): ClientOutput {
+    this.#expect('connected', 'publish');
+    const output: ClientOutput = { send: [], events: [] };
+    const now = this.#now();
+    // Servers may never answer these two (nginx-rtmp does not): nothing waits for them.
+    this.#sendMessage(output, buildReleaseStream(this.#transactions.reserveId(), name), CSID.connection);
+    this.#sendMessage(output, buildFCPublish(this.#transactions.reserveId(), name), CSID.connection);
+    this.#streams.set(streamId, {
+      role: 'publish',
+      name,
+      started: false,
+      deadline: now + this.#commandTimeout,
+    });
+    this.#sendMessage(
+      output,
+      buildPublish(this.#transactions.reserveId(), streamId, name, type),
+      CSID.stream,
+    );
+    return output;
+  }
+
+  /** Plays a created stream; `play-started`, then `media` events. */
+  play(streamId: number, name: string, options: PlayOptions = {}): ClientOutput {
+    this.#expect('connected', 'play');
+    const output: ClientOutput = { send: [], events: [] };
+    this.#streams.set(streamId, {
+      role: 'play',
+      name,
+      started: false,
+      deadline: this.#now() + this.#commandTimeout,
+    });
+    this.#sendMessage(
+      output,
+      buildPlay(this.#transactions.reserveId(), streamId, name, options),
+      CSID.stream,
+    );
+    const bufferLength = this.#options.bufferLengthMs ?? 3000;
+    this.#sendMessage(
+      output,
+      {
+        type: 'user-control',
+        streamId: 0,
+        timestamp: 0,
+        event: { kind: 'set-buffer-length', streamId, bufferLength },
+      },
+      CSID.control,
+    );
+    return output;
+  }
+
+  /** Metadata for a published stream (`@setDataFrame onMetaData`), returned as bytes to write. */
+  setMetadata(streamId: number, metadata: Readonly<Record<string, unknown>>): Uint8Array[] {
+    this.#expectPublishing(streamId);
+    return this.#encoder.encode(encodeMessage(buildSetDataFrame(streamId, metadata)), CSID.data);
+  }
+
+  /**
+   * One audio or video message (an FLV tag body) or data message body for a published stream,
+   * as bytes to write. The payload is not copied: the pieces are views of it.
+   */
+  writeMedia(
+    streamId: number,
+    kind: 'audio' | 'video' | 'data',
+    timestamp: number,
+    payload: Uint8Array,
+  ): Uint8Array[] {
+    this.#expectPublishing(streamId);
+    const typeId = kind === 'audio' ? 8 : kind === 'video' ? 9 : 18;
+    const csid = kind === 'audio' ? CSID.audio : kind === 'video' ? CSID.video : CSID.data;
+    return this.#encoder.encode({ typeId, streamId, timestamp, payload }, csid);
+  }
+
+  /** Ends a publish (FCUnpublish, deleteStream) or a play (deleteStream). */
+  closeStream(streamId: number): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    const stream = this.#streams.get(streamId);
+    this.#streams.delete(streamId);
+    if (this.#state !== 'connected') return output;
+    if (stream?.role === 'publish') {
+      this.#sendMessage(
+        output,
+        buildFCUnpublish(this.#transactions.reserveId(), stream.name),
+        CSID.connection,
+      );
+    }
+    this.#sendMessage(output, buildDeleteStream(this.#transactions.reserveId(), streamId), CSID.connection);
+    return output;
+  }
+
+  /**
+   * The connection is gone (or being closed): every pending command and unstarted stream fails
+   * once with `CLIENT_CONNECTION_CLOSED`.
+   */
+  close(reason = 'the connection closed'): ClientOutput {
+    const events: ClientEvent[] = [];
+    if (this.#state !== 'closed') {
+      const error = () => new RtmpClientError('CLIENT_CONNECTION_CLOSED', reason);
+      if (this.#state === 'handshake' || this.#state === 'connecting')
+        events.push({ type: 'failed', error: error() });
+      for (const { id, context } of this.#transactions.clear()) {
+        if (context.kind !== 'connect') events.push({ type: 'failed', requestId: id, error: error() });
+      }
+      for (const [streamId, stream] of this.#streams) {
+        if (!stream.started || stream.role === 'play')
+          events.push({ type: 'failed', streamId, error: error() });
+      }
+      this.#streams.clear();
+      this.#state = 'closed';
+    }
+    return { send: [], events };
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  get #commandTimeout(): number {
+    return this.#options.commandTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS;
+  }
+
+  #expect(state: ClientSession['state'], what: string): void {
+    if (this.#state !== state) {
+      throw new RtmpClientError(
+        'CLIENT_INVALID_STATE',
+        `${what} needs a ${state} session, this one is ${this.#state}`,
+      );
+    }
+  }
+
+  #expectPublishing(streamId: number): void {
+    this.#expect('connected', 'writing media');
+    if (this.#streams.get(streamId)?.role !== 'publish') {
+      throw new RtmpClientError('CLIENT_INVALID_STATE', `stream ${streamId} is not being published`);
+    }
+  }
+
+  #send(output: ClientOutput, raw: Parameters<ChunkEncoder['encode']>[0], csid: number): void {
+    output.send.push(...this.#encoder.encode(raw, csid));
+  }
+
+  #sendMessage(output: ClientOutput, message: RtmpMessage, csid: number): void {
+    this.#send(output, encodeMessage(message), csid);
+  }
+
+  #sendConnect(output: ClientOutput): void {
+    this.#state = 'connecting';
+    const id = this.#transactions.allocate(this.#now(), { kind: 'connect' });
+    const parameters = {
+      app: this.#url.app,
+      type: 'nonprivate',
+      flashVer: FLASH_VERSION,
+      tcUrl: this.#url.tcUrl,
+      ...(this.#player ? PLAYER_FIELDS : {}),
+      ...(this.#options.fourCcList ? { fourCcList: [...this.#options.fourCcList] } : {}),
+      ...this.#options.connect,
+    };
+    if (this.#player) delete (parameters as Record<string, unknown>)['type'];
+    this.#sendMessage(output, buildConnect(parameters, id), CSID.connection);
+  }
+
+  #handle(message: RtmpMessage, output: ClientOutput): void {
+    switch (message.type) {
+      case 'set-peer-bandwidth':
+        // Answer with our own window, as FFmpeg and librtmp do (RTMP 1.0 §5.4.5).
+        if (message.window !== this.#announcedWindow && message.window > 0) {
+          this.#announcedWindow = message.window;
+          this.#sendMessage(
+            output,
+            { type: 'window-acknowledgement-size', streamId: 0, timestamp: 0, window: message.window },
+            CSID.control,
+          );
+        }
+        return;
+      case 'user-control':
+        if (message.event.kind === 'ping-request') {
+          const pong = {
+            type: 'user-control',
+            streamId: 0,
+            timestamp: 0,
+            event: { kind: 'ping-response', timestamp: message.event.timestamp },
+          } as const;
+          this.#sendMessage(output, pong, CSID.control);
+        }
+        return;
+      case 'command':
+        this.#handleCommand(message, output);
+        return;
+      case 'audio':
+      case 'video':
+      case 'data':
+        if (this.#streams.get(message.streamId)?.role === 'play') {
+          output.events.push({ type: 'media', streamId: message.streamId, message });
+        }
+        return;
+      default:
+        return; // control messages were applied by the chunk decoder
+    }
+  }
+
+  #handleCommand(message: CommandMessage, output: ClientOutput): void {
+    const settled = this.#transactions.settle(message);
+    if (settled !== undefined) {
+      this.#answer(settled.context, settled.id, settled.outcome === 'result', message, output);
+      return;
+    }
+    if (message.name === 'onStatus') {
+      this.#status(message, output);
+    } else if (message.name === 'onBWDone') {
+      const id = this.#transactions.allocate(this.#now(), { kind: 'command', name: '_checkbw' });
+      this.#sendMessage(output, buildCheckBandwidth(id), CSID.connection);
+    } else if (
+      message.name !== '_result' &&
+      message.name !== '_error' &&
+      message.name !== 'onFCPublish' &&
+      message.name !== 'onFCUnpublish'
+    ) {
+      output.events.push({ type: 'command', message });
+    }
+  }
+
+  #answer(pending: Pending, id: number, ok: boolean, message: CommandMessage, output: ClientOutput): void {
+    const info = tryStatus(message);
+    if (pending.kind === 'connect') {
+      if (ok) {
+        this.#state = 'connected';
+        output.send.push(...this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096));
+        output.events.push({
+          type: 'connected',
+          properties: message.commandObject,
+          info: info ?? { level: 'status', code: StatusCode.ConnectSuccess },
+        });
+      } else {
+        this.#state = 'closed';
+        output.events.push({ type: 'failed', error: refusal('CLIENT_CONNECT_REJECTED', 'connect', info) });
+      }
+      return;
+    }
+    if (pending.kind === 'createStream') {
+      try {
+        if (!ok) throw refusal('CLIENT_COMMAND_FAILED', 'createStream', info);
+        output.events.push({
+          type: 'stream-created',
+          requestId: id,
+          streamId: parseCreateStreamResult(message),
+        });
+      } catch (error) {
+        const failure = RtmpClientError.isInstance(error)
+          ? error
+          : new RtmpClientError('CLIENT_PROTOCOL_ERROR', `createStream result: ${(error as Error).message}`, {
+              cause: error,
+            });
+        output.events.push({ type: 'failed', requestId: id, error: failure });
+      }
+      return;
+    }
+    // _checkbw: servers often answer _error; it does not matter.
+  }
+
+  #status(message: CommandMessage, output: ClientOutput): void {
+    const info = tryStatus(message);
+    if (info === undefined) return;
+    const stream = this.#streams.get(message.streamId);
+    if (stream !== undefined && !stream.started) {
+      if (info.level === 'error') {
+        stream.started = true;
+        this.#streams.delete(message.streamId);
+        const code = stream.role === 'publish' ? 'CLIENT_PUBLISH_REJECTED' : 'CLIENT_PLAY_FAILED';
+        output.events.push({
+          type: 'failed',
+          streamId: message.streamId,
+          error: refusal(code, `${stream.role} "${stream.name}"`, info),
+        });
+        return;
+      }
+      if (info.code === (stream.role === 'publish' ? StatusCode.PublishStart : StatusCode.PlayStart)) {
+        stream.started = true;
+        output.events.push({
+          type: stream.role === 'publish' ? 'publish-started' : 'play-started',
+          streamId: message.streamId,
+          info,
+        });
+        return;
+      }
+    }
+    output.events.push({ type: 'status', streamId: message.streamId, info });
+  }
+}
+
+function tryStatus(message: CommandMessage): StatusInfo | undefined {
+  try {
+    return parseStatus(message);
+  } catch {
+    return undefined;
+  }
+}
+
+function refusal(code: RtmpClientError['code'], what: string, info: StatusInfo | undefined): RtmpClientError {
+  const description = typeof info?.description === 'string' ? info.description : undefined;
+  return new RtmpClientError(
+    code,
+    `the server refused ${what}${info ? `: ${info.code}` : ''}${description ? ` (${description})` : ''}`,
+    {
+      ...(info ? { statusCode: info.code } : {}),
+      ...(description ? { description } : {}),
+    },
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * An RTMP client: publish to and play from any RTMP server (nginx-rtmp, FFmpeg, SRS, YouTube,
+ * Twitch, ...). {@link connect} is the Node API over TCP or TLS; {@link ClientSession} is the
+ * sans-IO state machine under it, for other transports.
+ *
+ * ```
+ * handshake → connect → createStream → publish | play → media → FCUnpublish/deleteStream
+ * ```
+ * @packageDocumentation
+ */
+
+// Sans-IO session
+export {
+  type ClientEvent,
+  type ClientOutput,
+  ClientSession,
+  type ClientSessionOptions,
+} from './client-session';
+// Errors
+export { RtmpClientError, type RtmpClientErrorCode } from './errors';
+// Node API
+export {
+  type ConnectOptions,
+  connect,
+  type PlayerEvent,
+  RtmpConnection,
+  RtmpPlayer,
+  RtmpPublisher,
+} from './node/connection';
+// URLs
+export {
+  DEFAULT_RTMP_PORT,
+  DEFAULT_RTMPS_PORT,
+  parseRtmpUrl,
+  type RtmpUrl,
+  splitStreamUrl,
+} from './rtmp-url';

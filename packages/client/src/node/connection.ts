@@ -1,0 +1,508 @@
+import { once } from 'node:events';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { type ConnectionOptions as TlsOptions, connect as tlsConnect } from 'node:tls';
+import type { PlayOptions, PublishType, StatusInfo } from '@rtmp/messages';
+import {
+  type ClientEvent,
+  type ClientOutput,
+  ClientSession,
+  type ClientSessionOptions,
+} from '../client-session';
+import { RtmpClientError } from '../errors';
+import { parseRtmpUrl, type RtmpUrl } from '../rtmp-url';
+
+/** Options of {@link connect}: the session's, plus how to reach the server. */
+export interface ConnectOptions extends Omit<ClientSessionOptions, 'url' | 'now'> {
+  /** Gives up (and closes) when it fires. */
+  readonly signal?: AbortSignal;
+  /** Handshake plus `connect` must complete within this, in ms. @default 10000 */
+  readonly timeoutMs?: number;
+  /** TLS options for `rtmps://` (ca, rejectUnauthorized, servername, ...). */
+  readonly tls?: TlsOptions;
+  /** Announce the connection the way FFmpeg's player does (fpad, capabilities, codecs). @default false */
+  readonly player?: boolean;
+}
+
+/** One thing a player yields: media and data as they arrive, and status changes. */
+export type PlayerEvent =
+  | { readonly type: 'audio' | 'video'; readonly timestamp: number; readonly payload: Uint8Array }
+  | {
+      readonly type: 'data';
+      readonly timestamp: number;
+      readonly name: string;
+      readonly values: readonly unknown[];
+    }
+  | { readonly type: 'status'; readonly info: StatusInfo };
+
+/** Player events buffered before the socket is paused (the consumer is behind). */
+const PLAYER_HIGH_WATER = 512;
+/** Status codes after which a live stream has nothing more to give. */
+const END_OF_STREAM = new Set([
+  'NetStream.Play.Stop',
+  'NetStream.Play.UnpublishNotify',
+  'NetStream.Play.Complete',
+]);
+
+/**
+ * Opens an RTMP connection: TCP (or TLS for `rtmps://`), handshake, `connect`.
+ * @throws {@link RtmpClientError} `CLIENT_INVALID_URL`, `CLIENT_DNS_FAILED`, `CLIENT_NETWORK_ERROR`,
+ *   `CLIENT_TIMEOUT`, `CLIENT_CONNECT_REJECTED`, `CLIENT_PROTOCOL_ERROR`, `CLIENT_CONNECTION_CLOSED`,
+ *   `CLIENT_ABORTED`.
+ * @example
+ * ```ts
+ * const connection = await connect('rtmp://localhost/live');
+ * const publisher = await connection.publish('stream-key');
+ * await publisher.writeVideo(0, videoTagBody);
+ * await publisher.close();
+ * await connection.close();
+ * ```
+ */
+export async function connect(url: string, options: ConnectOptions = {}): Promise<RtmpConnection> {
+  const target = parseRtmpUrl(url);
+  const connection = new RtmpConnection(target, options);
+  await connection.ready;
+  return connection;
+}
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: RtmpClientError) => void };
+
+/** An open NetConnection. Create it with {@link connect}. */
+export class RtmpConnection {
+  /** The URL it connected to. */
+  readonly url: RtmpUrl;
+  /** Resolves once `connect` succeeded (what {@link connect} awaits). */
+  readonly ready: Promise<void>;
+  /** Resolves when the socket has closed, whatever the reason. */
+  readonly closed: Promise<void>;
+  /** The server's `connect` result properties (`fmsVer`, `capabilities`, Enhanced RTMP fields). */
+  serverProperties: unknown;
+
+  readonly #session: ClientSession;
+  readonly #socket: Socket;
+  #connecting: Waiter<void> | undefined;
+  readonly #createStreams = new Map<number, Waiter<number>>();
+  readonly #starts = new Map<number, Waiter<void>>();
+  readonly #players = new Map<number, RtmpPlayer>();
+  #timer: NodeJS.Timeout | undefined;
+  #failure: RtmpClientError | undefined;
+  /** Set by {@link RtmpConnection.close}: players then end quietly instead of with an error. */
+  #closing = false;
+
+  /** @internal Use {@link connect}. */
+  constructor(url: RtmpUrl, options: ConnectOptions) {
+    this.url = url;
+    this.#session = new ClientSession({ ...options, url });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#connecting = { resolve, reject };
+    });
+    this.ready.catch(() => {}); // observed by connect(); avoid an unhandled rejection here
+    const { signal, timeoutMs = 10_000 } = options;
+    const host = url.host;
+    const socket =
+      url.protocol === 'rtmps'
+        ? tlsConnect({ host, port: url.port, ...(isIP(host) ? {} : { servername: host }), ...options.tls })
+        : netConnect({ host, port: url.port, autoSelectFamily: true });
+    this.#socket = socket;
+    this.closed = once(socket, 'close').then(() => undefined);
+    socket.setNoDelay(true);
+    socket.once(url.protocol === 'rtmps' ? 'secureConnect' : 'connect', () =>
+      this.#output(this.#session.start({ player: options.player ?? false })),
+    );
+    socket.on('data', (bytes: Buffer) => this.#output(this.#session.receive(bytes)));
+    socket.on('error', (error: NodeJS.ErrnoException) => this.#fail(networkError(error, url)));
+    socket.on('close', () =>
+      this.#fail(new RtmpClientError('CLIENT_CONNECTION_CLOSED', 'the server closed the connection')),
+    );
+
+    const deadline = setTimeout(
+      () =>
+        this.#fail(
+          new RtmpClientError('CLIENT_TIMEOUT', `no connection to ${url.tcUrl} within ${timeoutMs} ms`),
+        ),
+      timeoutMs,
+    );
+    const onAbort = () =>
+      this.#fail(new RtmpClientError('CLIENT_ABORTED', 'connect was aborted', { cause: signal?.reason }));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void this.ready
+      .catch(() => {})
+      .finally(() => {
+        clearTimeout(deadline);
+        signal?.removeEventListener('abort', onAbort);
+      });
+  }
+
+  /**
+   * Publishes a stream: createStream, releaseStream, FCPublish, publish; resolves on
+   * NetStream.Publish.Start.
+   * @throws {@link RtmpClientError} `CLIENT_PUBLISH_REJECTED` (with the server's `statusCode` and
+   *   `description`), `CLIENT_TIMEOUT`, `CLIENT_CONNECTION_CLOSED`, `CLIENT_ABORTED`.
+   */
+  async publish(
+    name: string,
+    options: { type?: PublishType; signal?: AbortSignal } = {},
+  ): Promise<RtmpPublisher> {
+    const streamId = await this.#createStream(options.signal);
+    await this.#start(streamId, () => this.#session.publish(streamId, name, options.type), options.signal);
+    return new RtmpPublisher(this, streamId, name);
+  }
+
+  /**
+   * Plays a stream; resolves on NetStream.Play.Start with an async iterable of what arrives.
+   * @throws {@link RtmpClientError} `CLIENT_PLAY_FAILED` (e.g. `NetStream.Play.StreamNotFound`),
+   *   `CLIENT_TIMEOUT`, `CLIENT_CONNECTION_CLOSED`, `CLIENT_ABORTED`.
+   */
+  async play(
+    name: string,
+    options: PlayOptions & { signal?: AbortSignal; endOnUnpublish?: boolean } = {},
+  ): Promise<RtmpPlayer> {
+    const streamId = await this.#createStream(options.signal);
+    const player = new RtmpPlayer(this, streamId, options.endOnUnpublish ?? true);
+    this.#players.set(streamId, player);
+    try {
+      await this.#start(streamId, () => this.#session.play(streamId, name, options), options.signal);
+    } catch (error) {
+      this.#players.delete(streamId);
+      throw error;
+    }
+    return player;
+  }
+
+  /** Closes the connection (after what was written has been sent). */
+  async close(): Promise<void> {
+    if (!this.#socket.destroyed) {
+      this.#closing = true;
+      this.#output(this.#session.close('closed by the client'));
+      this.#socket.end();
+      // A server that never closes its side must not keep us waiting.
+      const timer = setTimeout(() => this.#socket.destroy(), 2000);
+      await this.closed;
+      clearTimeout(timer);
+    }
+  }
+
+  /** @internal Writes bytes; resolves at once, or after 'drain' when the socket is congested. */
+  async write(pieces: Uint8Array[]): Promise<void> {
+    if (this.#failure) throw this.#failure;
+    this.#writePieces(pieces);
+    if (this.#socket.writableNeedDrain) {
+      await new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          this.#socket.off('close', onClose);
+          resolve();
+        };
+        const onClose = () => {
+          this.#socket.off('drain', onDrain);
+          reject(this.#failure ?? new RtmpClientError('CLIENT_CONNECTION_CLOSED', 'the connection closed'));
+        };
+        this.#socket.once('drain', onDrain);
+        this.#socket.once('close', onClose);
+      });
+    }
+  }
+
+  /** @internal */
+  get session(): ClientSession {
+    return this.#session;
+  }
+
+  /** @internal Sends what the session produced for a local call. */
+  send(output: ClientOutput): void {
+    this.#output(output);
+  }
+
+  /** @internal The player's consumer caught up (or gave up): let data flow again. */
+  resume(): void {
+    if (![...this.#players.values()].some((player) => player.congested)) this.#socket.resume();
+  }
+
+  /** @internal */
+  forgetPlayer(streamId: number): void {
+    this.#players.delete(streamId);
+    this.resume();
+  }
+
+  #createStream(signal: AbortSignal | undefined): Promise<number> {
+    return this.#call(signal, (waiter) => {
+      const output = this.#session.createStream();
+      this.#createStreams.set(output.requestId, waiter);
+      this.#output(output);
+      return () => this.#createStreams.delete(output.requestId);
+    });
+  }
+
+  #start(streamId: number, begin: () => ClientOutput, signal: AbortSignal | undefined): Promise<void> {
+    return this.#call(signal, (waiter) => {
+      this.#starts.set(streamId, waiter);
+      this.#output(begin());
+      return () => {
+        if (this.#starts.delete(streamId)) this.#output(this.#session.closeStream(streamId));
+      };
+    });
+  }
+
+  /** Runs `begin` with a waiter that settles once, on its answer, abort or connection failure. */
+  #call<T>(signal: AbortSignal | undefined, begin: (waiter: Waiter<T>) => () => void): Promise<T> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (signal?.aborted)
+      return Promise.reject(new RtmpClientError('CLIENT_ABORTED', 'aborted', { cause: signal.reason }));
+    return new Promise<T>((resolve, reject) => {
+      let cancel = () => {};
+      const onAbort = () => {
+        cancel();
+        reject(new RtmpClientError('CLIENT_ABORTED', 'aborted', { cause: signal?.reason }));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      cancel = begin({
+        resolve: (value) => {
+          done();
+          resolve(value);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+    });
+  }
+
+  #writePieces(pieces: Uint8Array[]): void {
+    if (pieces.length === 0 || this.#socket.destroyed) return;
+    this.#socket.cork();
+    for (const piece of pieces) this.#socket.write(piece);
+    this.#socket.uncork();
+  }
+
+  #output(output: ClientOutput): void {
+    this.#writePieces(output.send);
+    for (const event of output.events) this.#dispatch(event);
+    this.#schedule();
+  }
+
+  #dispatch(event: ClientEvent): void {
+    switch (event.type) {
+      case 'connected':
+        this.serverProperties = event.properties;
+        this.#connecting?.resolve();
+        this.#connecting = undefined;
+        return;
+      case 'stream-created':
+        this.#createStreams.get(event.requestId)?.resolve(event.streamId);
+        this.#createStreams.delete(event.requestId);
+        return;
+      case 'publish-started':
+      case 'play-started':
+        this.#starts.get(event.streamId)?.resolve();
+        this.#starts.delete(event.streamId);
+        return;
+      case 'media': {
+        const player = this.#players.get(event.streamId);
+        if (player?.push(toPlayerEvent(event.message))) this.#socket.pause();
+        return;
+      }
+      case 'status': {
+        const player = this.#players.get(event.streamId);
+        player?.push({ type: 'status', info: event.info });
+        if (player?.endOnUnpublish && END_OF_STREAM.has(event.info.code)) player.end();
+        return;
+      }
+      case 'failed':
+        if (event.requestId !== undefined) {
+          this.#createStreams.get(event.requestId)?.reject(event.error);
+          this.#createStreams.delete(event.requestId);
+        } else if (event.streamId !== undefined) {
+          this.#starts.get(event.streamId)?.reject(event.error);
+          this.#starts.delete(event.streamId);
+          this.#players.get(event.streamId)?.end(this.#closing ? undefined : event.error);
+        } else {
+          this.#fail(event.error);
+        }
+        return;
+      case 'protocol-error':
+        this.#fail(event.error);
+        return;
+      case 'command':
+        return;
+    }
+  }
+
+  /** Wakes the session for its next deadline (command timeouts). */
+  #schedule(): void {
+    clearTimeout(this.#timer);
+    const deadline = this.#session.nextDeadline();
+    if (deadline === undefined || this.#failure) return;
+    this.#timer = setTimeout(() => this.#output(this.#session.tick()), Math.max(0, deadline - Date.now()));
+    this.#timer.unref();
+  }
+
+  /** The first failure wins: everything pending rejects with it, once, and the socket closes. */
+  #fail(error: RtmpClientError): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    clearTimeout(this.#timer);
+    this.#connecting?.reject(error);
+    this.#connecting = undefined;
+    for (const waiter of [...this.#createStreams.values(), ...this.#starts.values()]) waiter.reject(error);
+    this.#createStreams.clear();
+    this.#starts.clear();
+    for (const player of [...this.#players.values()]) player.end(this.#closing ? undefined : error);
+    this.#session.close(error.message);
+    this.#socket.destroy();
+  }
+}
+
+function toPlayerEvent(message: Extract<ClientEvent, { type: 'media' }>['message']): PlayerEvent {
+  return message.type === 'data'
+    ? { type: 'data', timestamp: message.timestamp, name: message.name, values: message.values }
+    : { type: message.type, timestamp: message.timestamp, payload: message.payload };
+}
+
+function networkError(error: NodeJS.ErrnoException, url: RtmpUrl): RtmpClientError {
+  const dns = error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' || error.code === 'EAI_NONAME';
+  return new RtmpClientError(
+    dns ? 'CLIENT_DNS_FAILED' : 'CLIENT_NETWORK_ERROR',
+    dns
+      ? `cannot resolve ${url.host} (${error.code})`
+      : `cannot reach ${url.host}:${url.port}: ${error.message}`,
+    { cause: error },
+  );
+}
+
+/** A stream being published. Create it with {@link RtmpConnection.publish}. */
+export class RtmpPublisher {
+  #closed = false;
+
+  /** @internal */
+  constructor(
+    private readonly connection: RtmpConnection,
+    /** The message stream id the server gave. */
+    readonly streamId: number,
+    /** The stream name it publishes to. */
+    readonly name: string,
+  ) {}
+
+  /** Sends metadata (`@setDataFrame onMetaData`), e.g. width, height, framerate, codec ids. */
+  setMetadata(metadata: Readonly<Record<string, unknown>>): Promise<void> {
+    return this.#write(() => this.connection.session.setMetadata(this.streamId, metadata));
+  }
+
+  /**
+   * Sends one audio message: an FLV AUDIODATA body, timestamp in ms. Resolves at once, or when the
+   * socket has drained if it was congested: await it to never buffer without bound.
+   */
+  writeAudio(timestamp: number, payload: Uint8Array): Promise<void> {
+    return this.#write(() => this.connection.session.writeMedia(this.streamId, 'audio', timestamp, payload));
+  }
+
+  /** Sends one video message: an FLV VIDEODATA body, timestamp in ms. Backpressure as {@link RtmpPublisher.writeAudio}. */
+  writeVideo(timestamp: number, payload: Uint8Array): Promise<void> {
+    return this.#write(() => this.connection.session.writeMedia(this.streamId, 'video', timestamp, payload));
+  }
+
+  /** Sends a data message body as is (AMF0 values, e.g. from an FLV script tag). */
+  writeData(timestamp: number, payload: Uint8Array): Promise<void> {
+    return this.#write(() => this.connection.session.writeMedia(this.streamId, 'data', timestamp, payload));
+  }
+
+  /** Stops publishing: FCUnpublish and deleteStream. The connection stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.connection.send(this.connection.session.closeStream(this.streamId));
+  }
+
+  #write(encode: () => Uint8Array[]): Promise<void> {
+    if (this.#closed)
+      return Promise.reject(new RtmpClientError('CLIENT_INVALID_STATE', 'this publisher is closed'));
+    try {
+      return this.connection.write(encode());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+/**
+ * A stream being played: iterate it for media, data and status. The iteration ends when the
+ * publisher leaves (Play.Stop/UnpublishNotify, unless `endOnUnpublish: false`) or on
+ * {@link RtmpPlayer.close}, and throws if the connection fails.
+ */
+export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
+  readonly #queue: PlayerEvent[] = [];
+  #waiting:
+    | { resolve: (result: IteratorResult<PlayerEvent>) => void; reject: (error: unknown) => void }
+    | undefined;
+  #ended = false;
+  #error: RtmpClientError | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly connection: RtmpConnection,
+    /** The message stream id the server gave. */
+    readonly streamId: number,
+    /** @internal */
+    readonly endOnUnpublish: boolean,
+  ) {}
+
+  /** @internal Whether the consumer is behind (the socket is paused for it). */
+  get congested(): boolean {
+    return this.#queue.length >= PLAYER_HIGH_WATER;
+  }
+
+  /** @internal Queues an event; returns true when the socket should pause. */
+  push(event: PlayerEvent): boolean {
+    if (this.#ended) return false;
+    if (this.#waiting) {
+      this.#waiting.resolve({ value: event, done: false });
+      this.#waiting = undefined;
+      return false;
+    }
+    this.#queue.push(event);
+    return this.congested;
+  }
+
+  /** @internal Ends the iteration, with an error if the connection failed. */
+  end(error?: RtmpClientError): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#error = error;
+    this.connection.forgetPlayer(this.streamId);
+    if (this.#waiting) {
+      if (error) this.#waiting.reject(error);
+      else this.#waiting.resolve({ value: undefined, done: true });
+      this.#waiting = undefined;
+    }
+  }
+
+  /** Stops playing (deleteStream); the iteration ends. The connection stays open. */
+  async close(): Promise<void> {
+    if (!this.#ended) this.connection.send(this.connection.session.closeStream(this.streamId));
+    this.end();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<PlayerEvent> {
+    return {
+      next: () => {
+        const event = this.#queue.shift();
+        if (event !== undefined) {
+          if (this.#queue.length < PLAYER_HIGH_WATER / 2) this.connection.resume();
+          return Promise.resolve({ value: event, done: false });
+        }
+        if (this.#ended) {
+          return this.#error
+            ? Promise.reject(this.#error)
+            : Promise.resolve({ value: undefined, done: true });
+        }
+        return new Promise((resolve, reject) => {
+          this.#waiting = { resolve, reject };
+        });
+      },
+      return: async () => {
+        await this.close();
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}

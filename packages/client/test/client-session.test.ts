@@ -1,0 +1,257 @@
+import { type ClientEvent, type ClientOutput, ClientSession, RtmpClientError } from '@rtmp/client';
+import { StatusCode } from '@rtmp/messages';
+import { describe, expect, it } from 'vitest';
+import { type Script, ScriptedServer } from './scripted-server';
+
+/** Runs the client against the server, delivering bytes `pieceSize` at a time both ways. */
+class Pair {
+  readonly events: ClientEvent[] = [];
+  readonly server: ScriptedServer;
+  now = 0;
+  readonly client: ClientSession;
+
+  constructor(
+    script: Script = {},
+    readonly pieceSize = 1,
+    options: { player?: boolean; commandTimeoutMs?: number } = {},
+  ) {
+    this.server = new ScriptedServer(script);
+    this.client = new ClientSession({
+      url: 'rtmp://example.com/live/instance?token=x',
+      now: () => this.now,
+      ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
+    });
+    this.deliver(this.client.start({ player: options.player ?? false }));
+  }
+
+  /** Sends the client's output to the server and everything back until quiet. */
+  deliver(output: ClientOutput | Uint8Array[]): void {
+    let toServer = Buffer.concat(Array.isArray(output) ? output : output.send);
+    if (!Array.isArray(output)) this.events.push(...output.events);
+    while (toServer.length > 0) {
+      const toClient = this.server.receive(toServer);
+      toServer = Buffer.alloc(0);
+      for (let i = 0; i < toClient.length; i += this.pieceSize) {
+        const result = this.client.receive(toClient.subarray(i, i + this.pieceSize));
+        this.events.push(...result.events);
+        toServer = Buffer.concat([toServer, ...result.send]);
+      }
+    }
+  }
+
+  fromServer(bytes: Uint8Array): void {
+    const result = this.client.receive(bytes);
+    this.events.push(...result.events);
+    this.deliver(result.send);
+  }
+
+  take<T extends ClientEvent['type']>(type: T): Extract<ClientEvent, { type: T }> {
+    const index = this.events.findIndex((e) => e.type === type);
+    expect(
+      index,
+      `expected a ${type} event, got ${this.events.map((e) => e.type).join(', ')}`,
+    ).toBeGreaterThanOrEqual(0);
+    return this.events.splice(index, 1)[0] as Extract<ClientEvent, { type: T }>;
+  }
+}
+
+describe('ClientSession against a scripted server, byte by byte', () => {
+  it('connects with app and tcUrl from the URL, like an FFmpeg publisher', () => {
+    const pair = new Pair();
+    expect(pair.take('connected').info.code).toBe(StatusCode.ConnectSuccess);
+    expect(pair.client.state).toBe('connected');
+    const connect = pair.server.received.find((m) => m.type === 'command');
+    expect(connect).toMatchObject({
+      name: 'connect',
+      transactionId: 1,
+      commandObject: {
+        app: 'live/instance?token=x',
+        type: 'nonprivate',
+        flashVer: 'FMLE/3.0 (compatible; @rtmp/client)',
+        tcUrl: 'rtmp://example.com/live/instance?token=x',
+      },
+    });
+    // It answered Set Peer Bandwidth with its own window and announced its chunk size.
+    expect(pair.server.received.filter((m) => m.type !== 'command').map((m) => m.type)).toEqual([
+      'window-acknowledgement-size',
+      'set-chunk-size',
+    ]);
+  });
+
+  it('publishes the way OBS and FFmpeg do, then sends metadata and media intact', () => {
+    const pair = new Pair({}, 7);
+    pair.take('connected');
+    const created = pair.client.createStream();
+    pair.deliver(created);
+    expect(pair.take('stream-created')).toEqual({
+      type: 'stream-created',
+      requestId: created.requestId,
+      streamId: 1,
+    });
+    pair.deliver(pair.client.publish(1, 'cam?key=secret'));
+    expect(pair.take('publish-started').streamId).toBe(1);
+    expect(pair.server.commands()).toEqual([
+      'connect',
+      'createStream',
+      'releaseStream',
+      'FCPublish',
+      'publish',
+    ]);
+    const video = Uint8Array.from({ length: 10_000 }, (_, i) => i & 0xff);
+    pair.deliver(pair.client.setMetadata(1, { width: 640 }));
+    pair.deliver(pair.client.writeMedia(1, 'video', 40, video));
+    pair.deliver(pair.client.writeMedia(1, 'audio', 41, Uint8Array.of(0xaf, 1, 2)));
+    const media = pair.server.received.filter(
+      (m) => m.type === 'video' || m.type === 'audio' || m.type === 'data',
+    );
+    expect(media.map((m) => [m.type, m.streamId, m.timestamp])).toEqual([
+      ['data', 1, 0],
+      ['video', 1, 40],
+      ['audio', 1, 41],
+    ]);
+    expect(media[1]?.type === 'video' && media[1].payload).toEqual(video);
+    pair.deliver(pair.client.closeStream(1));
+    expect(pair.server.commands().slice(-2)).toEqual(['FCUnpublish', 'deleteStream']);
+  });
+
+  it('plays: play, SetBufferLength, then media events', () => {
+    const pair = new Pair({}, 3, { player: true });
+    expect(pair.server.received[0]).toMatchObject({
+      commandObject: { fpad: false, capabilities: 15, videoCodecs: 252 },
+    });
+    pair.take('connected');
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(1, 'cam'));
+    expect(pair.take('play-started').streamId).toBe(1);
+    expect(pair.server.received.at(-1)).toMatchObject({
+      type: 'user-control',
+      event: { kind: 'set-buffer-length', streamId: 1, bufferLength: 3000 },
+    });
+    pair.fromServer(
+      pair.server.send({ type: 'video', streamId: 1, timestamp: 80, payload: Uint8Array.of(0x17, 1) }, 7),
+    );
+    expect(pair.take('media')).toMatchObject({
+      streamId: 1,
+      message: { type: 'video', timestamp: 80, payload: Uint8Array.of(0x17, 1) },
+    });
+    pair.fromServer(
+      pair.server.send({ type: 'audio', streamId: 2, timestamp: 80, payload: Uint8Array.of(1) }, 6),
+    );
+    expect(pair.events.filter((e) => e.type === 'media')).toEqual([]); // not a stream it plays
+  });
+
+  it('answers pings and acknowledges at the window', () => {
+    const pair = new Pair();
+    pair.take('connected');
+    pair.fromServer(
+      pair.server.send(
+        { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'ping-request', timestamp: 1234 } },
+        2,
+      ),
+    );
+    expect(pair.server.received.at(-1)).toMatchObject({ event: { kind: 'ping-response', timestamp: 1234 } });
+    pair.fromServer(
+      pair.server.send({ type: 'window-acknowledgement-size', streamId: 0, timestamp: 0, window: 8192 }, 2),
+    );
+    const big = pair.server.send(
+      { type: 'data', streamId: 0, timestamp: 0, name: 'x', values: ['y'.repeat(9000)], form: 'amf0' },
+      5,
+    );
+    pair.fromServer(big);
+    const acks = pair.server.received.filter((m) => m.type === 'acknowledgement');
+    expect(acks.length).toBe(1);
+    expect(acks[0]).toMatchObject({ sequenceNumber: expect.any(Number) });
+  });
+
+  it('a refused connect, publish or play fails with the server’s code and description', () => {
+    const refused = new Pair({ rejectConnect: 'wrong key' });
+    const failure = refused.take('failed');
+    expect(failure.error).toBeInstanceOf(RtmpClientError);
+    expect(failure.error).toMatchObject({
+      code: 'CLIENT_CONNECT_REJECTED',
+      statusCode: StatusCode.ConnectRejected,
+      description: 'wrong key',
+    });
+    expect(refused.client.state).toBe('closed');
+
+    const badName = new Pair({
+      publishStatus: { level: 'error', code: StatusCode.PublishBadName, description: 'Already publishing' },
+    });
+    badName.take('connected');
+    badName.deliver(badName.client.createStream());
+    badName.take('stream-created');
+    badName.deliver(badName.client.publish(1, 'cam'));
+    expect(badName.take('failed')).toMatchObject({
+      streamId: 1,
+      error: {
+        code: 'CLIENT_PUBLISH_REJECTED',
+        statusCode: 'NetStream.Publish.BadName',
+        description: 'Already publishing',
+      },
+    });
+
+    const notFound = new Pair({
+      playStatus: { level: 'error', code: StatusCode.PlayStreamNotFound, description: 'No such stream' },
+    });
+    notFound.take('connected');
+    notFound.deliver(notFound.client.createStream());
+    notFound.take('stream-created');
+    notFound.deliver(notFound.client.play(1, 'nope'));
+    expect(notFound.take('failed').error).toMatchObject({
+      code: 'CLIENT_PLAY_FAILED',
+      statusCode: 'NetStream.Play.StreamNotFound',
+    });
+  });
+
+  it('times out commands and publishes by the clock it is given', () => {
+    const pair = new Pair({ silent: ['createStream'] }, 1, { commandTimeoutMs: 500 });
+    pair.take('connected');
+    const { requestId } = pair.client.createStream();
+    pair.now = 499;
+    expect(pair.client.tick().events).toEqual([]);
+    expect(pair.client.nextDeadline()).toBe(500);
+    pair.now = 500;
+    expect(pair.client.tick().events).toEqual([
+      { type: 'failed', requestId, error: expect.objectContaining({ code: 'CLIENT_TIMEOUT' }) },
+    ]);
+
+    const silent = new Pair({ silent: ['publish'] }, 1, { commandTimeoutMs: 500 });
+    silent.take('connected');
+    silent.deliver(silent.client.createStream());
+    silent.take('stream-created');
+    silent.deliver(silent.client.publish(1, 'cam'));
+    silent.now = 1000;
+    expect(silent.client.tick().events).toMatchObject([
+      { type: 'failed', streamId: 1, error: { code: 'CLIENT_TIMEOUT' } },
+    ]);
+  });
+
+  it('close() fails everything pending once; a protocol error closes the session', () => {
+    const pair = new Pair({ silent: ['createStream'] });
+    pair.take('connected');
+    const { requestId } = pair.client.createStream();
+    expect(pair.client.close().events).toMatchObject([
+      { type: 'failed', requestId, error: { code: 'CLIENT_CONNECTION_CLOSED' } },
+    ]);
+    expect(pair.client.close().events).toEqual([]);
+
+    const broken = new Pair();
+    broken.take('connected');
+    const result = broken.client.receive(Uint8Array.of(0x85, 0, 0, 0)); // fmt 2 on a fresh chunk stream
+    expect(result.events).toMatchObject([
+      { type: 'protocol-error', error: { code: 'CLIENT_PROTOCOL_ERROR' } },
+    ]);
+    expect(broken.client.state).toBe('closed');
+  });
+
+  it('misuse is CLIENT_INVALID_STATE', () => {
+    const client = new ClientSession({ url: 'rtmp://h/live' });
+    expect(() => client.createStream()).toThrow(expect.objectContaining({ code: 'CLIENT_INVALID_STATE' }));
+    const pair = new Pair();
+    pair.take('connected');
+    expect(() => pair.client.writeMedia(1, 'video', 0, Uint8Array.of(1))).toThrow(
+      expect.objectContaining({ code: 'CLIENT_INVALID_STATE' }),
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import { parseRtmpUrl, splitStreamUrl } from '@rtmp/client';
+import { describe, expect, it } from 'vitest';
+
+describe('RTMP URLs', () => {
+  it('default ports, app and instance, query strings, IPv6 literals, DNS names', () => {
+    expect(parseRtmpUrl('rtmp://localhost/live')).toEqual({
+      protocol: 'rtmp',
+      host: 'localhost',
+      port: 1935,
+      app: 'live',
+      tcUrl: 'rtmp://localhost/live',
+    });
+    expect(parseRtmpUrl('rtmps://live-api-s.facebook.com/rtmp/')).toMatchObject({
+      port: 443,
+      app: 'rtmp',
+      tcUrl: 'rtmps://live-api-s.facebook.com/rtmp',
+    });
+    expect(parseRtmpUrl('rtmp://[::1]:1936/live/instance?token=x')).toEqual({
+      protocol: 'rtmp',
+      host: '::1',
+      port: 1936,
+      app: 'live/instance?token=x',
+      tcUrl: 'rtmp://[::1]:1936/live/instance?token=x',
+    });
+    expect(parseRtmpUrl('RTMP://Example.COM:19350/app').host).toBe('example.com');
+  });
+
+  it('rejects what is not an RTMP URL with CLIENT_INVALID_URL', () => {
+    for (const url of ['http://h/live', 'rtmp://h', 'rtmp://h/', 'not a url', 'rtmp:///live']) {
+      expect(() => parseRtmpUrl(url)).toThrow(expect.objectContaining({ code: 'CLIENT_INVALID_URL' }));
+    }
+  });
+
+  it('splits a stream URL into the connection URL and the stream name (with its query)', () => {
+    expect(splitStreamUrl('rtmp://a.rtmp.youtube.com/live2/xxxx-yyyy')).toEqual({
+      connectionUrl: 'rtmp://a.rtmp.youtube.com/live2',
+      streamName: 'xxxx-yyyy',
+    });
+    expect(splitStreamUrl('rtmp://h:1935/app/inst/cam?key=1&b=2')).toEqual({
+      connectionUrl: 'rtmp://h:1935/app/inst',
+      streamName: 'cam?key=1&b=2',
+    });
+    expect(() => splitStreamUrl('rtmp://h/onlyapp')).toThrow(
+      expect.objectContaining({ code: 'CLIENT_INVALID_URL' }),
+    );
+  });
+});
