@@ -74,6 +74,8 @@ export type ClientEvent =
   | { readonly type: 'play-started'; readonly streamId: number; readonly info: StatusInfo }
   /** Any other onStatus (Play.Stop, UnpublishNotify, ...). */
   | { readonly type: 'status'; readonly streamId: number; readonly info: StatusInfo }
+  /** StreamBegin / StreamEOF for a stream: what nginx-rtmp sends when a publisher arrives or leaves. */
+  | { readonly type: 'stream-begin' | 'stream-eof'; readonly streamId: number }
   /** Audio, video or data on a stream being played. */
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
   /** A command the server sent on its own (not an answer, not onStatus). */
@@ -426,17 +428,24 @@ export class ClientSession {
           );
         }
         return;
-      case 'user-control':
-        if (message.event.kind === 'ping-request') {
+      case 'user-control': {
+        const { event } = message;
+        if (event.kind === 'ping-request') {
           const pong = {
             type: 'user-control',
             streamId: 0,
             timestamp: 0,
-            event: { kind: 'ping-response', timestamp: message.event.timestamp },
+            event: { kind: 'ping-response', timestamp: event.timestamp },
           } as const;
           this.#sendMessage(output, pong, CSID.control);
+        } else if (
+          (event.kind === 'stream-begin' || event.kind === 'stream-eof') &&
+          this.#streams.has(event.streamId)
+        ) {
+          output.events.push({ type: event.kind, streamId: event.streamId });
         }
         return;
+      }
       case 'command':
         this.#handleCommand(message, output);
         return;

@@ -42,7 +42,7 @@ export function parseRtmpUrl(url: string): RtmpUrl {
   if (path === '')
     throw new RtmpClientError('CLIENT_INVALID_URL', `no application in ${url} (rtmp://host/app)`);
   const app = `${decodeURIComponent(path)}${parsed.search}`;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port =
     parsed.port === '' ? (protocol === 'rtmp' ? DEFAULT_RTMP_PORT : DEFAULT_RTMPS_PORT) : Number(parsed.port);
   return { protocol, host, port, app, tcUrl: `${protocol}://${parsed.host}/${path}${parsed.search}` };

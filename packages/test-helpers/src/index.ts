@@ -1,6 +1,7 @@
 export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
 export { type FlvTag, readFlvTags } from './flv-tags';
 export {
+  canBindIpv6Loopback,
   freePort,
   hasBinary,
   type ManagedProcess,

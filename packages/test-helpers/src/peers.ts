@@ -25,6 +25,15 @@ export function peerAvailable(binary: string, debianPackage = binary): boolean {
   return false;
 }
 
+/** Whether this machine can bind the IPv6 loopback address. */
+export function canBindIpv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
+  });
+}
+
 /** An ephemeral loopback port that was free a moment ago (for peers that cannot bind port 0). */
 export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -144,10 +153,12 @@ export interface NginxRtmp {
 export async function startNginxRtmp(
   applications = 'application live { live on; }',
   rtmpServerExtra = '',
+  host = '127.0.0.1',
 ): Promise<NginxRtmp> {
   const prefix = mkdtempSync(join(tmpdir(), 'rtmp-nginx-'));
+  const literal = host.includes(':') ? `[${host}]` : host;
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
+    const port = await freePort(host);
     const config = `
 load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
 daemon off;
@@ -158,7 +169,7 @@ error_log ${prefix}/error.log info;
 events { worker_connections 256; }
 rtmp {
   server {
-    listen 127.0.0.1:${port};
+    listen ${literal}:${port};
     chunk_size 4096;
     ${rtmpServerExtra}
     ${applications}
@@ -176,7 +187,7 @@ rtmp {
     ]);
     try {
       await Promise.race([
-        waitForPort(port),
+        waitForPort(port, host),
         proc.exited.then((code) => {
           throw new Error(`nginx exited with ${code}: ${proc.stderr()}`);
         }),
@@ -189,7 +200,7 @@ rtmp {
     }
     return {
       port,
-      url: `rtmp://127.0.0.1:${port}`,
+      url: `rtmp://${literal}:${port}`,
       prefix,
       async stop() {
         await proc.stop();

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions as TlsOptions, connect as tlsConnect } from 'node:tls';
 import type { PlayOptions, PublishType, StatusInfo } from '@rtmp/messages';
@@ -103,7 +102,7 @@ export class RtmpConnection {
         ? tlsConnect({ host, port: url.port, ...(isIP(host) ? {} : { servername: host }), ...options.tls })
         : netConnect({ host, port: url.port, autoSelectFamily: true });
     this.#socket = socket;
-    this.closed = once(socket, 'close').then(() => undefined);
+    this.closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true);
     socket.once(url.protocol === 'rtmps' ? 'secureConnect' : 'connect', () =>
       this.#output(this.#session.start({ player: options.player ?? false })),
@@ -323,6 +322,12 @@ export class RtmpConnection {
       case 'protocol-error':
         this.#fail(event.error);
         return;
+      case 'stream-eof': {
+        const player = this.#players.get(event.streamId);
+        if (player?.endOnUnpublish) player.end();
+        return;
+      }
+      case 'stream-begin':
       case 'command':
         return;
     }
@@ -426,8 +431,8 @@ export class RtmpPublisher {
 
 /**
  * A stream being played: iterate it for media, data and status. The iteration ends when the
- * publisher leaves (Play.Stop/UnpublishNotify, unless `endOnUnpublish: false`) or on
- * {@link RtmpPlayer.close}, and throws if the connection fails.
+ * publisher leaves (StreamEOF, Play.Stop or Play.UnpublishNotify, unless `endOnUnpublish: false`)
+ * or on {@link RtmpPlayer.close}, and throws if the connection fails.
  */
 export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
   readonly #queue: PlayerEvent[] = [];

@@ -1,0 +1,351 @@
+// The client against real servers on loopback: nginx-rtmp (plain, behind TLS, over IPv6) and
+// `ffmpeg -listen`, with ffmpeg as the other end where a player or publisher is needed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createTcpServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { encode } from '@rtmp/amf0';
+import { connect, type PlayerEvent, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
+import {
+  canBindIpv6Loopback,
+  type FlvTag,
+  freePort,
+  peerAvailable,
+  readFlvTags,
+  retry,
+  runProcess,
+  sampleFlv,
+  startNginxRtmp,
+  startProcess,
+} from '@rtmp/test-helpers';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const quiet = ['-hide_banner', '-loglevel', 'error'];
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+const SET_DATA_FRAME = encode('@setDataFrame');
+
+/** Publishes every tag of an FLV file, paced by timestamps (`realtime`) or as fast as possible. */
+async function publishTags(
+  publisher: RtmpPublisher,
+  tags: readonly FlvTag[],
+  realtime: boolean,
+): Promise<void> {
+  const start = Date.now();
+  for (const tag of tags) {
+    if (realtime) {
+      const wait = start + tag.timestamp - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    if (tag.type === 8) await publisher.writeAudio(tag.timestamp, tag.body);
+    else if (tag.type === 9) await publisher.writeVideo(tag.timestamp, tag.body);
+    else await publisher.writeData(tag.timestamp, Buffer.concat([SET_DATA_FRAME, tag.body]));
+  }
+}
+
+/** Per-packet MD5s of one stream (`v` or `a`) of an FLV file or URL, via `ffmpeg -f framemd5`. */
+async function packetHashes(input: string, stream: 'v' | 'a', extra: string[] = []): Promise<string[]> {
+  const { stdout } = await runProcess('ffmpeg', [
+    ...quiet,
+    ...extra,
+    '-i',
+    input,
+    '-map',
+    `0:${stream}`,
+    '-c',
+    'copy',
+    '-f',
+    'framemd5',
+    '-',
+  ]);
+  return parseFramemd5(stdout);
+}
+const parseFramemd5 = (text: string) =>
+  text
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => line.split(',').at(-1)!.trim());
+
+async function open(url: string, options: Parameters<typeof connect>[1] = {}): Promise<RtmpConnection> {
+  const connection = await connect(url, options);
+  cleanups.push(() => connection.close());
+  return connection;
+}
+
+/** Everything a player yields until the stream ends. */
+async function collect(url: string, name: string, options: Parameters<typeof connect>[1] = {}) {
+  const connection = await open(url, { ...options, player: true });
+  const player = await connection.play(name);
+  const events: PlayerEvent[] = [];
+  return {
+    done: (async () => {
+      for await (const event of player) events.push(event);
+      return events;
+    })(),
+  };
+}
+
+const media = (events: PlayerEvent[], type: 'audio' | 'video') =>
+  events
+    .filter((e): e is Extract<PlayerEvent, { type: 'audio' | 'video' }> => e.type === type)
+    .map((e) => hex(e.payload));
+const tagBodies = (tags: FlvTag[], type: number) =>
+  tags.filter((t) => t.type === type).map((t) => hex(t.body));
+
+describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx-rtmp', () => {
+  it('our client publishes a real H.264/AAC FLV; ffmpeg plays it back with identical video packets', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    // publish_notify: nginx tells players when the publisher leaves, and ffmpeg then stops.
+    const nginx = await startNginxRtmp('application live { live on; publish_notify on; }');
+    cleanups.push(() => nginx.stop());
+    // ffmpeg subscribes first and waits; it stops when the publisher leaves (UnpublishNotify).
+    const player = startProcess('ffmpeg', [
+      ...quiet,
+      '-i',
+      `${nginx.url}/live/cam`,
+      '-map',
+      '0:v',
+      '-c',
+      'copy',
+      '-f',
+      'framemd5',
+      '-',
+    ]);
+    cleanups.push(() => player.stop());
+    const connection = await open(`${nginx.url}/live`);
+    const publisher = await retry(async () => connection.publish('cam'));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // let ffmpeg's play reach nginx first
+    await publishTags(publisher, readFlvTags(flv), true);
+    await publisher.close();
+    await player.exited;
+    expect(parseFramemd5(player.stdout())).toEqual(await packetHashes(flv, 'v'));
+  });
+
+  it('ffmpeg publishes; our client plays every audio and video message identical to the source', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    const playing = await collect(`${nginx.url}/live`, 'cam');
+    await runProcess('ffmpeg', [
+      ...quiet,
+      '-re',
+      '-i',
+      flv,
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      `${nginx.url}/live/cam`,
+    ]);
+    const events = await playing.done;
+    const tags = readFlvTags(flv);
+    expect(media(events, 'video')).toEqual(tagBodies(tags, 9));
+    expect(media(events, 'audio')).toEqual(tagBodies(tags, 8));
+    expect(events.filter((e) => e.type === 'data').map((e) => e.type === 'data' && e.name)).toEqual([
+      '|RtmpSampleAccess',
+      'onMetaData',
+    ]);
+  });
+
+  it('a second publisher of the same name is refused with NetStream.Publish.BadName', async () => {
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    await (await open(`${nginx.url}/live`)).publish('cam');
+    const second = await open(`${nginx.url}/live`);
+    await expect(second.publish('cam')).rejects.toMatchObject({
+      code: 'CLIENT_PUBLISH_REJECTED',
+      statusCode: 'NetStream.Publish.BadName',
+      description: 'Already publishing',
+    });
+  });
+
+  it('an unknown application: nginx hangs up and connect fails with a typed error', async () => {
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    await expect(connect(`${nginx.url}/no-such-app`)).rejects.toMatchObject({
+      name: 'RtmpClientError',
+      code: 'CLIENT_CONNECTION_CLOSED',
+    });
+  });
+
+  it('RTMPS: publishing through a TLS listener with a self-signed certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtmps-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const nginx = await startNginxRtmp();
+    cleanups.push(() => nginx.stop());
+    const proxy = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (secure) => {
+      const plain = tcpConnect({ host: '127.0.0.1', port: nginx.port });
+      secure.pipe(plain).pipe(secure);
+      secure.on('error', () => plain.destroy());
+      plain.on('error', () => secure.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    const port = (proxy.address() as { port: number }).port;
+
+    const flv = await sampleFlv({ seconds: 2 });
+    const playing = await collect(`${nginx.url}/live`, 'secure');
+    const connection = await open(`rtmps://localhost:${port}/live`, { tls: { ca: cert } });
+    expect(connection.url).toMatchObject({ protocol: 'rtmps', port });
+    const publisher = await connection.publish('secure');
+    await publishTags(publisher, readFlvTags(flv), true);
+    await publisher.close();
+    expect(media(await playing.done, 'video')).toEqual(tagBodies(readFlvTags(flv), 9));
+    // Without trusting the certificate, TLS fails with a typed network error.
+    await expect(connect(`rtmps://localhost:${port}/live`)).rejects.toMatchObject({
+      code: 'CLIENT_NETWORK_ERROR',
+    });
+  });
+
+  it('IPv6: publishing and playing over [::1]', async () => {
+    if (!(await canBindIpv6Loopback())) {
+      console.warn('skipping the IPv6 publish: ::1 cannot be bound on this machine');
+      return;
+    }
+    const flv = await sampleFlv({ seconds: 1 });
+    const nginx = await startNginxRtmp(undefined, undefined, '::1');
+    cleanups.push(() => nginx.stop());
+    expect(nginx.url).toMatch(/^rtmp:\/\/\[::1\]:\d+$/);
+    const playing = await collect(`${nginx.url}/live`, 'v6');
+    const publisher = await (await open(`${nginx.url}/live`)).publish('v6');
+    await publishTags(publisher, readFlvTags(flv), true);
+    await publisher.close();
+    expect(media(await playing.done, 'video')).toEqual(tagBodies(readFlvTags(flv), 9));
+  });
+});
+
+describe.skipIf(!peerAvailable('ffmpeg'))('with ffmpeg -listen as the server', () => {
+  it('our client publishes; the file ffmpeg writes has identical audio and video packets', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'ffmpeg-listen-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'out.flv');
+    const port = await freePort();
+    const server = startProcess('ffmpeg', [
+      ...quiet,
+      '-listen',
+      '1',
+      '-i',
+      `rtmp://127.0.0.1:${port}/live/cam`,
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      out,
+    ]);
+    cleanups.push(() => server.stop());
+    // ffmpeg -listen accepts one connection: retry until it listens (a refused connect is cheap).
+    const connection = await retry(() => connect(`rtmp://127.0.0.1:${port}/live`), 100, 100);
+    const publisher = await connection.publish('cam');
+    await publishTags(publisher, readFlvTags(flv), false);
+    await publisher.close();
+    await connection.close();
+    expect(await server.exited).toBe(0);
+    expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
+    expect(await packetHashes(out, 'a')).toEqual(await packetHashes(flv, 'a'));
+  });
+});
+
+describe('faults (F7): each rejects once with a typed error, no unhandled rejection', () => {
+  /** A TCP server that accepts and then does what `behave` says with the socket. */
+  async function server(behave: (socket: import('node:net').Socket) => void): Promise<number> {
+    const listener = createTcpServer(behave);
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => listener.close(resolve)));
+    return (listener.address() as { port: number }).port;
+  }
+
+  it('connection refused: CLIENT_NETWORK_ERROR', async () => {
+    const port = await freePort();
+    await expect(connect(`rtmp://127.0.0.1:${port}/live`)).rejects.toMatchObject({
+      code: 'CLIENT_NETWORK_ERROR',
+    });
+  });
+
+  it('DNS failure: CLIENT_DNS_FAILED', async () => {
+    await expect(connect('rtmp://no-such-host.invalid/live')).rejects.toMatchObject({
+      code: 'CLIENT_DNS_FAILED',
+    });
+  });
+
+  it('a server that accepts and never answers: CLIENT_TIMEOUT within timeoutMs', async () => {
+    const held: import('node:net').Socket[] = [];
+    const port = await server((socket) => held.push(socket));
+    cleanups.push(() => held.forEach((s) => s.destroy()));
+    await expect(connect(`rtmp://127.0.0.1:${port}/live`, { timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'CLIENT_TIMEOUT',
+    });
+  });
+
+  it('server closes mid-handshake and mid-connect: CLIENT_CONNECTION_CLOSED', async () => {
+    const midHandshake = await server((socket) => socket.once('data', () => socket.destroy()));
+    await expect(connect(`rtmp://127.0.0.1:${midHandshake}/live`)).rejects.toMatchObject({
+      code: 'CLIENT_CONNECTION_CLOSED',
+    });
+    const { ScriptedServer } = await import('./scripted-server');
+    const midConnect = await server((socket) => {
+      const scripted = new ScriptedServer({ silent: ['connect'] });
+      socket.on('data', (bytes) => {
+        socket.write(scripted.receive(bytes));
+        if (scripted.commands().includes('connect')) socket.destroy();
+      });
+    });
+    await expect(connect(`rtmp://127.0.0.1:${midConnect}/live`)).rejects.toMatchObject({
+      code: 'CLIENT_CONNECTION_CLOSED',
+    });
+  });
+
+  it('server closes mid-publish: publish() rejects with CLIENT_CONNECTION_CLOSED', async () => {
+    const { ScriptedServer } = await import('./scripted-server');
+    const port = await server((socket) => {
+      const scripted = new ScriptedServer({ silent: ['publish'] });
+      socket.on('data', (bytes) => {
+        socket.write(scripted.receive(bytes));
+        if (scripted.commands().includes('publish')) socket.destroy();
+      });
+    });
+    const connection = await connect(`rtmp://127.0.0.1:${port}/live`);
+    await expect(connection.publish('cam')).rejects.toMatchObject({ code: 'CLIENT_CONNECTION_CLOSED' });
+    await expect(connection.publish('again')).rejects.toMatchObject({ code: 'CLIENT_CONNECTION_CLOSED' });
+  });
+
+  it('an AbortSignal stops connect with CLIENT_ABORTED', async () => {
+    const held: import('node:net').Socket[] = [];
+    const port = await server((socket) => held.push(socket));
+    cleanups.push(() => held.forEach((s) => s.destroy()));
+    const controller = new AbortController();
+    const pending = connect(`rtmp://127.0.0.1:${port}/live`, { signal: controller.signal });
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'CLIENT_ABORTED' });
+    await expect(connect('rtmp://127.0.0.1:1/live', { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'CLIENT_ABORTED',
+    });
+  });
+});
