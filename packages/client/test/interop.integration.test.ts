@@ -274,13 +274,23 @@ describe.skipIf(!peerAvailable('ffmpeg'))('with ffmpeg -listen as the server', (
 });
 
 describe('faults (F7): each rejects once with a typed error, no unhandled rejection', () => {
-  /** A TCP server that accepts and then does what `behave` says with the socket. */
+  /** A TCP server that accepts and then does what `behave` says; cleanup destroys what it accepted. */
   async function server(behave: (socket: import('node:net').Socket) => void): Promise<number> {
-    const listener = createTcpServer(behave);
+    const accepted = new Set<import('node:net').Socket>();
+    const listener = createTcpServer((socket) => {
+      accepted.add(socket);
+      behave(socket);
+    });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => listener.close(resolve)));
+    cleanups.push(() => {
+      for (const socket of accepted) socket.destroy();
+      return new Promise((resolve) => listener.close(resolve));
+    });
     return (listener.address() as { port: number }).port;
   }
+
+  /** A server that accepts connections and never says a word. */
+  const silentServer = () => server(() => {});
 
   it('connection refused: CLIENT_NETWORK_ERROR', async () => {
     const port = await freePort();
@@ -296,9 +306,7 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
   });
 
   it('a server that accepts and never answers: CLIENT_TIMEOUT within timeoutMs', async () => {
-    const held: import('node:net').Socket[] = [];
-    const port = await server((socket) => held.push(socket));
-    cleanups.push(() => held.forEach((s) => s.destroy()));
+    const port = await silentServer();
     await expect(connect(`rtmp://127.0.0.1:${port}/live`, { timeoutMs: 300 })).rejects.toMatchObject({
       code: 'CLIENT_TIMEOUT',
     });
@@ -337,9 +345,7 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
   });
 
   it('an AbortSignal stops connect with CLIENT_ABORTED', async () => {
-    const held: import('node:net').Socket[] = [];
-    const port = await server((socket) => held.push(socket));
-    cleanups.push(() => held.forEach((s) => s.destroy()));
+    const port = await silentServer();
     const controller = new AbortController();
     const pending = connect(`rtmp://127.0.0.1:${port}/live`, { signal: controller.signal });
     controller.abort();

@@ -12,7 +12,7 @@ export {
   startProcess,
   waitForPort,
 } from './peers';
-export { readmeSynopsis } from './readme';
+export { readmeShows, readmeSynopsis } from './readme';
 export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 export { type SampleFlvOptions, sampleFlv } from './sample-media';
 export { type RecordedSession, recordPlay, recordPublish, retry } from './sessions';

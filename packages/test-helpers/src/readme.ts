@@ -12,3 +12,10 @@ export function readmeSynopsis(packageDir: string, exampleFile = 'examples/synop
   const example = readFileSync(join(packageDir, exampleFile), 'utf8');
   return { block, example };
 }
+
+/** Whether the README shows `exampleFile` verbatim in a fenced TypeScript block. */
+export function readmeShows(packageDir: string, exampleFile: string): boolean {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const example = readFileSync(join(packageDir, exampleFile), 'utf8');
+  return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].some((match) => match[1] === example);
+}

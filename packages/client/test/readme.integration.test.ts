@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  peerAvailable,
+  readFlvTags,
+  readmeShows,
+  runProcess,
+  sampleFlv,
+  startNginxRtmp,
+} from '@rtmp/test-helpers';
+import { describe, expect, it } from 'vitest';
+import { playToFlv } from '../examples/play-to-flv';
+import { publishFlv } from '../examples/publish-flv';
+
+const dir = `${import.meta.dirname}/..`;
+
+describe('README examples', () => {
+  it('are shown in the README verbatim', () => {
+    expect(readmeShows(dir, 'examples/publish-flv.ts')).toBe(true);
+    expect(readmeShows(dir, 'examples/play-to-flv.ts')).toBe(true);
+  });
+
+  it.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))(
+    'run as documented: publish an FLV through nginx-rtmp and record it to a file ffprobe accepts',
+    async () => {
+      const flv = await sampleFlv({ seconds: 2 });
+      const nginx = await startNginxRtmp();
+      const out = mkdtempSync(join(tmpdir(), 'client-readme-'));
+      try {
+        const recording = playToFlv(`${nginx.url}/live/readme`, join(out, 'copy.flv'));
+        // The player waits for the publisher; give its play a moment to reach nginx.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(await publishFlv(flv, `${nginx.url}/live/readme`)).toBe(readFlvTags(flv).length);
+        expect(await recording).toBeGreaterThan(40);
+        const recorded = readFlvTags(join(out, 'copy.flv'))
+          .filter((t) => t.type === 9)
+          .map((t) => Buffer.from(t.body).toString('hex'));
+        expect(recorded).toEqual(
+          readFlvTags(flv)
+            .filter((t) => t.type === 9)
+            .map((t) => Buffer.from(t.body).toString('hex')),
+        );
+        const { stdout } = await runProcess('ffprobe', [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=codec_name',
+          '-of',
+          'csv=p=0',
+          join(out, 'copy.flv'),
+        ]);
+        expect(stdout.trim().split('\n').sort()).toEqual(['aac', 'h264']);
+      } finally {
+        await nginx.stop();
+        rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
+});
