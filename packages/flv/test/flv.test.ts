@@ -86,7 +86,10 @@ describe('FlvReader / writer', () => {
     const bytes = file(sample);
     const boundaries = new Set([13]);
     let at = 13;
-    for (const tag of sample) boundaries.add((at += 11 + tag.body.length + 4));
+    for (const tag of sample) {
+      at += 11 + tag.body.length + 4;
+      boundaries.add(at);
+    }
     for (let cut = 0; cut < bytes.length; cut++) {
       const { tags, warning } = readAll([bytes.subarray(0, cut)]);
       expect(tags.map(plain)).toEqual(sample.slice(0, tags.length).map(plain));
