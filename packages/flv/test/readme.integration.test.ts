@@ -16,7 +16,7 @@ it.skipIf(!peerAvailable('ffmpeg'))(
     const dir = mkdtempSync(join(tmpdir(), 'flv-readme-'));
     try {
       const result = await copyVideo(await sampleFlv({ seconds: 2 }), join(dir, 'video.flv'));
-      expect(result).toMatchObject({ metadata: { width: 320, height: 240 }, keyframes: [23, 1023] }); // x264 with B-frames: the first frame's dts is 23
+      expect(result).toMatchObject({ metadata: { width: 320, height: 240 }, keyframes: [23, 1023] }); // the sample's video starts at 23 ms, as ffprobe reports
       const { stdout } = await runProcess('ffprobe', [
         '-v',
         'error',

@@ -201,6 +201,11 @@ export class RtmpConnection {
     }
   }
 
+  /** Bytes written but not yet handed to the OS (what backpressure waits on). */
+  get queuedBytes(): number {
+    return this.#socket.writableLength;
+  }
+
   /** @internal */
   get session(): ClientSession {
     return this.#session;
