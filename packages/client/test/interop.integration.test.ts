@@ -48,29 +48,6 @@ async function publishTags(
   }
 }
 
-/** Per-packet MD5s of one stream (`v` or `a`) of an FLV file or URL, via `ffmpeg -f framemd5`. */
-async function packetHashes(input: string, stream: 'v' | 'a', extra: string[] = []): Promise<string[]> {
-  const { stdout } = await runProcess('ffmpeg', [
-    ...quiet,
-    ...extra,
-    '-i',
-    input,
-    '-map',
-    `0:${stream}`,
-    '-c',
-    'copy',
-    '-f',
-    'framemd5',
-    '-',
-  ]);
-  return parseFramemd5(stdout);
-}
-const parseFramemd5 = (text: string) =>
-  text
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => line.split(',').at(-1)!.trim());
-
 async function open(url: string, options: Parameters<typeof connect>[1] = {}): Promise<RtmpConnection> {
   const connection = await connect(url, options);
   cleanups.push(() => connection.close());

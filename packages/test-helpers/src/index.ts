@@ -1,4 +1,5 @@
 export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
+export { packetHashes, parseFramemd5, probeCodecs } from './ffprobe';
 export { type FlvTag, readFlvTags } from './flv-tags';
 export {
   canBindIpv6Loopback,
