@@ -12,6 +12,8 @@ import {
   canBindIpv6Loopback,
   type FlvTag,
   freePort,
+  packetHashes,
+  parseFramemd5,
   peerAvailable,
   readFlvTags,
   retry,

@@ -105,10 +105,10 @@ describe('adversarial plan, section B (handshake)', () => {
     for (let at = 0; at <= stream.length; at++) {
       const server = new ServerHandshake({ randomBytes: seededRandom(6) });
       const result = feed(server, cut(stream, at));
-      expect(result.done).toBe(true);
-      expect(result.scheme).toBe('digest-8');
+      // Buffer.equals, not toEqual: a deep compare of 3 KB per split point is what makes this slow.
+      expect(result.done && result.scheme === 'digest-8').toBe(true);
       expect(Buffer.from(result.after).equals(connect)).toBe(true);
-      expect(result.sent).toEqual(reply);
+      expect(Buffer.from(result.sent).equals(reply)).toBe(true);
     }
   });
 
