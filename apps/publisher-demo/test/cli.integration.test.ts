@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChunkDecoder } from '@rtmp/chunk';
+import { decodeMessage } from '@rtmp/messages';
 import {
   type ManagedProcess,
   packetHashes,
@@ -11,6 +13,7 @@ import {
   runProcess,
   startNginxRtmp,
   startProcess,
+  startRecordingProxy,
 } from '@rtmp/test-helpers';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -183,6 +186,27 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
       expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
     await busy.stop();
+  });
+
+  it('Ctrl-C unpublishes cleanly (FCUnpublish, deleteStream on the wire) and exits 130', async () => {
+    const server = await nginx();
+    const proxy = await startRecordingProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const publisher = cli('publish', [sample, `rtmp://127.0.0.1:${proxy.port}/live/int`]);
+    // Interrupt once it has really published something (its progress line shows frames).
+    const deadline = Date.now() + 15_000;
+    while (!/frame=\s*[1-9]/.test(publisher.stderr()) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    publisher.child.kill('SIGINT');
+    const result = await finished(publisher);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/interrupted: published \d+ video and \d+ audio frames.*unpublished/);
+    const sent = new ChunkDecoder()
+      .decode(proxy.clientBytes().subarray(3073))
+      .map((raw) => decodeMessage(raw));
+    const commands = sent.flatMap((m) => (m.type === 'command' ? [m.name] : []));
+    expect(commands.slice(-2)).toEqual(['FCUnpublish', 'deleteStream']);
   });
 
   it('--help prints the usage and exits 0', async () => {

@@ -7,20 +7,30 @@ import { ServerHandshake } from '@rtmp/handshake';
 import {
   buildConnectResult,
   buildCreateStreamResult,
+  buildOnMetaData,
+  buildRtmpSampleAccess,
   buildStatus,
   type CommandMessage,
+  type DataMessage,
   decodeMessage,
   encodeMessage,
   parseConnect,
+  parseMetadata,
+  parsePlay,
   parsePublish,
   type RtmpMessage,
   StatusCode,
 } from '@rtmp/messages';
-import { peerAvailable, readFlvTags, runProcess, sampleFlv } from '@rtmp/test-helpers';
+import { packetHashes, peerAvailable, readFlvTags, runProcess, sampleFlv } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 
-/** Accepts one publisher, answers its commands, and resolves with everything it sent. */
-function miniServer(): Promise<{ port: number; received: Promise<RtmpMessage[]>; close: () => void }> {
+/**
+ * Accepts one client, answers its commands, and resolves with everything it sent once it
+ * deletes its stream (or, for a player, once `servePlay` has sent everything and it hangs up).
+ */
+function miniServer(
+  servePlay?: (send: (message: RtmpMessage, csid: number) => void) => void,
+): Promise<{ port: number; received: Promise<RtmpMessage[]>; close: () => void }> {
   let done!: (messages: RtmpMessage[]) => void;
   let failed!: (error: unknown) => void;
   const received = new Promise<RtmpMessage[]>((resolve, reject) => {
@@ -53,11 +63,19 @@ function miniServer(): Promise<{ port: number; received: Promise<RtmpMessage[]>;
           2,
         );
         send(buildStatus(1, { level: 'status', code: StatusCode.PublishStart, description: 'go' }), 5);
+      } else if (message.name === 'play' && servePlay) {
+        send(
+          { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-begin', streamId: 1 } },
+          2,
+        );
+        send(buildStatus(1, { level: 'status', code: StatusCode.PlayStart, description: 'go' }), 5);
+        servePlay(send);
       } else if (message.name === 'deleteStream') {
         done(messages);
       }
     };
     socket.on('error', failed);
+    socket.on('close', () => done(messages));
     socket.on('data', (bytes: Buffer) => {
       try {
         let input: Uint8Array = bytes;
@@ -92,7 +110,7 @@ function miniServer(): Promise<{ port: number; received: Promise<RtmpMessage[]>;
   );
 }
 
-describe.skipIf(!peerAvailable('ffmpeg'))('FFmpeg publishing to a server built from these layers', () => {
+describe.skipIf(!peerAvailable('ffmpeg'))('FFmpeg against a server built from these layers', () => {
   it('completes the publish; audio and video arrive equal to the FLV tags', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const server = await miniServer();
@@ -127,4 +145,47 @@ describe.skipIf(!peerAvailable('ffmpeg'))('FFmpeg publishing to a server built f
       server.close();
     }
   });
+
+  it('FFmpeg plays what the server sends: its packets equal the source’s; its commands decode and re-encode', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const tags = readFlvTags(flv);
+    const server = await miniServer((send) => {
+      send(buildRtmpSampleAccess(1), 5);
+      for (const tag of tags) {
+        const raw = { typeId: tag.type, streamId: 1, timestamp: tag.timestamp, payload: tag.body };
+        send(
+          decodeMessage(tag.type === 18 ? encodeMessage(buildOnMetaData(1, parseOnMetaData(tag.body))) : raw),
+          tag.type === 8 ? 6 : tag.type === 9 ? 7 : 5,
+        );
+      }
+      send(
+        { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-eof', streamId: 1 } },
+        2,
+      );
+      send(buildStatus(1, { level: 'status', code: StatusCode.PlayUnpublishNotify, description: 'done' }), 5);
+    });
+    try {
+      const played = await packetHashes(`rtmp://127.0.0.1:${server.port}/live/cam`, 'v');
+      expect(played).toEqual(await packetHashes(flv, 'v'));
+      const received = await server.received;
+      const commands = received.filter((m): m is CommandMessage => m.type === 'command');
+      expect(commands.map((c) => c.name)).toEqual(
+        expect.arrayContaining(['connect', 'createStream', 'play']),
+      );
+      expect(parsePlay(commands.find((c) => c.name === 'play')!)).toMatchObject({
+        name: 'cam',
+        start: -2000,
+      });
+      for (const message of received) expect(decodeMessage(encodeMessage(message))).toEqual(message);
+    } finally {
+      server.close();
+    }
+  });
 });
+
+/** The metadata object of an FLV script tag body ("onMetaData", {...}). */
+function parseOnMetaData(body: Uint8Array): Record<string, unknown> {
+  return parseMetadata(
+    decodeMessage({ typeId: 18, streamId: 1, timestamp: 0, payload: body }) as DataMessage,
+  )!;
+}
