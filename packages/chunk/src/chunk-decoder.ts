@@ -242,8 +242,26 @@ export class ChunkDecoder {
       this.#chunkLeft -= copied;
       this.#consumed += copied;
       if (this.#chunkLeft > 0) return undefined;
+      if (stream.received === stream.length) {
+        this.#chunk = undefined;
+        return this.#complete(stream);
+      }
+      // The common case, a one-byte fmt-3 header continuing this very message: take it here rather
+      // than through the general parser. (Extended timestamps take the general path.)
+      const head = this.#queue.head;
+      if (
+        stream.id < 64 &&
+        !stream.extended &&
+        head !== undefined &&
+        head[this.#queue.cursor] === (0xc0 | stream.id)
+      ) {
+        this.#chunkOffset = this.#consumed;
+        this.#queue.skip(1);
+        this.#consumed++;
+        this.#chunkLeft = Math.min(this.#chunkSize, stream.length - stream.received);
+        continue;
+      }
       this.#chunk = undefined;
-      if (stream.received === stream.length) return this.#complete(stream);
     }
   }
 
