@@ -15,7 +15,14 @@ const ALLOWED = {
   '@rtmp/flv': ['@rtmp/amf0'],
   '@rtmp/messages': ['@rtmp/amf0', '@rtmp/chunk'],
   '@rtmp/client': ['@rtmp/amf0', '@rtmp/handshake', '@rtmp/chunk', '@rtmp/messages', '@rtmp/flv'],
-  '@rtmp/server': ['@rtmp/amf0', '@rtmp/handshake', '@rtmp/chunk', '@rtmp/messages', '@rtmp/flv'],
+  '@rtmp/server': [
+    '@rtmp/amf0',
+    '@rtmp/handshake',
+    '@rtmp/chunk',
+    '@rtmp/messages',
+    '@rtmp/flv',
+    '@rtmp/client',
+  ],
   // Test-only, never published; it may drive any layer and any peer.
   '@rtmp/test-helpers': [
     '@rtmp/amf0',

@@ -1,0 +1,33 @@
+/** Codes of {@link RtmpServerError}. */
+export type RtmpServerErrorCode =
+  /** The client broke the protocol (handshake, chunk layer): close the connection. */
+  | 'SERVER_PROTOCOL_ERROR'
+  /** The client's `connect` was unusable (no command object, bad app): it was answered with `_error`. */
+  | 'SERVER_BAD_CONNECT'
+  /** Local misuse: an unknown request id, a request answered twice. */
+  | 'SERVER_INVALID_STATE';
+
+const MARK = Symbol.for('@rtmp/server/RtmpServerError');
+const RTMP_ERROR_MARK = Symbol.for('@rtmp/error');
+
+/** A server-side failure with a stable {@link RtmpServerError.code}; lower-layer errors are the `cause`. */
+export class RtmpServerError extends Error {
+  override readonly name = 'RtmpServerError';
+  readonly [RTMP_ERROR_MARK] = true;
+  readonly [MARK] = true;
+  readonly code: RtmpServerErrorCode;
+
+  constructor(code: RtmpServerErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+
+  /** `true` for an {@link RtmpServerError} from any installed copy of this package. */
+  static isInstance(value: unknown): value is RtmpServerError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARK] === true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return RtmpServerError.isInstance(value);
+  }
+}

@@ -1,0 +1,583 @@
+import {
+  ChunkDecoder,
+  type ChunkDecoderOptions,
+  ChunkEncoder,
+  ChunkError,
+  encodeAcknowledgement,
+  PeerBandwidthLimit,
+  type RawMessage,
+} from '@rtmp/chunk';
+import { HandshakeError, ServerHandshake } from '@rtmp/handshake';
+import {
+  buildConnectRejected,
+  buildConnectResult,
+  buildCreateStreamResult,
+  buildError,
+  buildOnFCPublish,
+  buildOnFCUnpublish,
+  buildResult,
+  buildRtmpSampleAccess,
+  buildStatus,
+  type CommandMessage,
+  type ConnectRequest,
+  type DataMessage,
+  DEFAULT_MAX_NAME_LENGTH,
+  decodeMessage,
+  encodeMessage,
+  type MediaMessage,
+  MessageError,
+  type PublishType,
+  parseConnect,
+  parsePlay,
+  parsePlay2,
+  parsePublish,
+  parseStreamNameArgument,
+  type RtmpMessage,
+  StatusCode,
+  stripSetDataFrame,
+} from '@rtmp/messages';
+import { RtmpServerError } from './errors';
+
+/** Options of {@link ServerSession}. Every field is optional. */
+export interface ServerSessionOptions {
+  /** Outgoing chunk size, announced with Set Chunk Size after connect. @default 4096 */
+  readonly chunkSize?: number;
+  /** Window Acknowledgement Size and Set Peer Bandwidth sent after connect. @default 5000000 (nginx-rtmp's) */
+  readonly windowAcknowledgementSize?: number;
+  /** NetStreams one connection may create. @default 16 */
+  readonly maxStreams?: number;
+  /** Longest stream name accepted. @default 1024 */
+  readonly maxNameLength?: number;
+  /** Answer digest handshakes with the digest scheme. @default true */
+  readonly digestHandshake?: boolean;
+  /** Limits of the incoming chunk stream. */
+  readonly chunkDecoder?: ChunkDecoderOptions;
+  /** Enhanced RTMP properties added to the connect `_result` (e.g. `{ capsEx: 0, fourCcList: [...] }`). */
+  readonly connectProperties?: Readonly<Record<string, unknown>>;
+}
+
+/** What the session asks the application to decide, or tells it. */
+export type ServerEvent =
+  /** A `connect`: call {@link ServerSession.accept} or {@link ServerSession.reject} with the request id. */
+  | { readonly type: 'connect-request'; readonly requestId: number; readonly request: ConnectRequest }
+  /** A `publish` on a created stream: accept or reject it. */
+  | {
+      readonly type: 'publish-request';
+      readonly requestId: number;
+      readonly streamId: number;
+      /** The stream name without the query string. */
+      readonly name: string;
+      /** The query string after `?`, stream keys and tokens included (never log it). */
+      readonly query: string;
+      readonly publishType: PublishType;
+    }
+  /** A `play` (or `play2`): accept or reject it. */
+  | {
+      readonly type: 'play-request';
+      readonly requestId: number;
+      readonly streamId: number;
+      readonly name: string;
+      readonly query: string;
+      readonly start: number;
+    }
+  /** Audio, video or data from an accepted publisher (`@setDataFrame` stripped). */
+  | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
+  /** A publish or play ended (FCUnpublish, closeStream, deleteStream). */
+  | { readonly type: 'stream-closed'; readonly streamId: number; readonly role: 'publish' | 'play' }
+  /** A player paused or resumed, or turned audio or video off or on. */
+  | {
+      readonly type: 'player-control';
+      readonly streamId: number;
+      readonly control: 'pause' | 'receive-audio' | 'receive-video';
+      readonly enabled: boolean;
+    }
+  /** The client broke the protocol or sent an unusable connect: close the connection. */
+  | { readonly type: 'protocol-error'; readonly error: RtmpServerError };
+
+/** What every call returns: bytes to write, in order, and events. */
+export interface ServerOutput {
+  readonly send: Uint8Array[];
+  readonly events: ServerEvent[];
+}
+
+/** Chunk streams the server sends on: nginx-rtmp's layout, all below 32. */
+const CSID = { control: 2, command: 3, status: 5, audio: 6, video: 7 } as const;
+
+type Stream = { role: 'none' | 'publish' | 'play'; name: string };
+type Pending =
+  | { kind: 'connect'; transactionId: number; objectEncoding: number }
+  | { kind: 'publish'; streamId: number; name: string }
+  | { kind: 'play'; streamId: number; name: string };
+
+const splitName = (raw: string) => {
+  const at = raw.indexOf('?');
+  return at === -1 ? { name: raw, query: '' } : { name: raw.slice(0, at), query: raw.slice(at + 1) };
+};
+
+/**
+ * The server side of one RTMP connection, sans-IO. Feed it the client's bytes with
+ * {@link ServerSession.receive}; it handles the handshake, answers what every encoder expects
+ * (releaseStream, FCPublish/FCUnpublish, `_checkbw`, getStreamLength, createStream,
+ * deleteStream, closeStream, pause, receiveAudio/receiveVideo), acknowledges at the window, and
+ * raises `connect-request`, `publish-request` and `play-request` events for the application to
+ * {@link ServerSession.accept} or {@link ServerSession.reject}: policy is never decided here.
+ */
+export class ServerSession {
+  readonly #options: ServerSessionOptions;
+  readonly #handshake: ServerHandshake;
+  readonly #decoder: ChunkDecoder;
+  readonly #encoder = new ChunkEncoder();
+  readonly #streams = new Map<number, Stream>();
+  readonly #pending = new Map<number, Pending>();
+  #nextRequest = 1;
+  #nextStreamId = 1;
+  #state: 'handshake' | 'awaiting-connect' | 'connecting' | 'connected' | 'closed' = 'handshake';
+
+  constructor(options: ServerSessionOptions = {}) {
+    this.#options = options;
+    this.#handshake = new ServerHandshake({ digest: options.digestHandshake ?? true });
+    this.#decoder = new ChunkDecoder(options.chunkDecoder);
+  }
+
+  /** Where the connection is: `connected` once a connect was accepted. */
+  get state(): 'handshake' | 'awaiting-connect' | 'connecting' | 'connected' | 'closed' {
+    return this.#state;
+  }
+
+  /** The outgoing chunk encoder: a fan-out layer encodes media for this connection with it. */
+  get encoder(): ChunkEncoder {
+    return this.#encoder;
+  }
+
+  /** Feeds bytes from the client. */
+  receive(bytes: Uint8Array): ServerOutput {
+    const output: ServerOutput = { send: [], events: [] };
+    if (this.#state === 'closed') return output;
+    try {
+      let input = bytes;
+      if (this.#state === 'handshake') {
+        const result = this.#handshake.receive(bytes);
+        output.send.push(...result.send);
+        if (result.status !== 'done') return output;
+        input = result.remaining;
+        this.#state = 'awaiting-connect';
+      }
+      this.#decoder.push(input);
+      for (let raw = this.#decoder.next(); raw !== undefined && !this.#closed; raw = this.#decoder.next()) {
+        this.#handle(raw, output);
+      }
+      const ack = this.#decoder.takeAcknowledgement();
+      if (ack !== undefined) this.#send(output, encodeAcknowledgement(ack), CSID.control);
+    } catch (error) {
+      if (!ChunkError.isInstance(error) && !HandshakeError.isInstance(error)) throw error;
+      this.#fail(
+        output,
+        new RtmpServerError('SERVER_PROTOCOL_ERROR', `the client broke the protocol: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    }
+    return output;
+  }
+
+  /**
+   * Accepts a connect, publish or play request, sending what the client waits for.
+   * @throws {@link RtmpServerError} `SERVER_INVALID_STATE` for an unknown or already answered request.
+   */
+  accept(requestId: number): ServerOutput {
+    const pending = this.#take(requestId);
+    const output: ServerOutput = { send: [], events: [] };
+    if (this.#state === 'closed') return output;
+    switch (pending.kind) {
+      case 'connect': {
+        // nginx-rtmp's sequence: window, peer bandwidth, chunk size, then the result.
+        const window = this.#options.windowAcknowledgementSize ?? 5_000_000;
+        this.#sendMessage(
+          output,
+          { type: 'window-acknowledgement-size', streamId: 0, timestamp: 0, window },
+          CSID.control,
+        );
+        this.#sendMessage(
+          output,
+          {
+            type: 'set-peer-bandwidth',
+            streamId: 0,
+            timestamp: 0,
+            window,
+            limitType: PeerBandwidthLimit.Dynamic,
+          },
+          CSID.control,
+        );
+        output.send.push(...this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096));
+        const result = buildConnectResult(pending.transactionId, {
+          objectEncoding: pending.objectEncoding,
+          ...(this.#options.connectProperties ? { properties: this.#options.connectProperties } : {}),
+        });
+        this.#sendMessage(output, result, CSID.command);
+        this.#state = 'connected';
+        return output;
+      }
+      case 'publish': {
+        this.#streams.set(pending.streamId, { role: 'publish', name: pending.name });
+        this.#streamBegin(output, pending.streamId);
+        this.#status(output, pending.streamId, StatusCode.PublishStart, `${pending.name} is now published`);
+        return output;
+      }
+      case 'play': {
+        this.#streams.set(pending.streamId, { role: 'play', name: pending.name });
+        this.#streamBegin(output, pending.streamId);
+        this.#status(output, pending.streamId, StatusCode.PlayReset, `Playing and resetting ${pending.name}`);
+        this.#status(output, pending.streamId, StatusCode.PlayStart, `Started playing ${pending.name}`);
+        this.#sendMessage(output, buildRtmpSampleAccess(pending.streamId), CSID.status);
+        return output;
+      }
+    }
+  }
+
+  /**
+   * Refuses a request with a status code and description: `_error` for connect (then the
+   * connection should close), an error `onStatus` for publish and play.
+   * @throws {@link RtmpServerError} `SERVER_INVALID_STATE` for an unknown or already answered request.
+   */
+  reject(requestId: number, reason: { code?: string; description: string }): ServerOutput {
+    const pending = this.#take(requestId);
+    const output: ServerOutput = { send: [], events: [] };
+    if (this.#state === 'closed') return output;
+    if (pending.kind === 'connect') {
+      this.#sendMessage(
+        output,
+        buildConnectRejected(pending.transactionId, reason.description, reason.code),
+        CSID.command,
+      );
+      this.#state = 'closed';
+      return output;
+    }
+    const code =
+      reason.code ?? (pending.kind === 'publish' ? StatusCode.PublishBadName : StatusCode.PlayStreamNotFound);
+    this.#status(output, pending.streamId, code, reason.description, 'error');
+    return output;
+  }
+
+  /** Sends a message on a stream (a fan-out layer uses it for media, or shares encoded bytes instead). */
+  send(message: RtmpMessage): Uint8Array[] {
+    const raw = encodeMessage(message);
+    const csid = raw.typeId === 8 ? CSID.audio : raw.typeId === 9 ? CSID.video : CSID.status;
+    return this.#encoder.encode(raw, csid);
+  }
+
+  /** Tells a player its stream's publisher left (StreamEOF, Play.UnpublishNotify), or came back. */
+  notify(streamId: number, event: 'unpublished' | 'published'): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    if (event === 'unpublished') {
+      this.#sendMessage(
+        output,
+        { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-eof', streamId } },
+        CSID.control,
+      );
+      this.#status(output, streamId, StatusCode.PlayUnpublishNotify, 'the publisher left');
+    } else {
+      this.#streamBegin(output, streamId);
+      this.#status(output, streamId, StatusCode.PlayPublishNotify, 'the publisher is back');
+    }
+    return output.send;
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  /** Read through a getter: handling a message may close the session mid-loop. */
+  get #closed(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #take(requestId: number): Pending {
+    const pending = this.#pending.get(requestId);
+    if (pending === undefined) {
+      throw new RtmpServerError(
+        'SERVER_INVALID_STATE',
+        `no pending request ${requestId} (unknown, or already answered)`,
+      );
+    }
+    this.#pending.delete(requestId);
+    return pending;
+  }
+
+  #request(output: ServerOutput, pending: Pending, event: (requestId: number) => ServerEvent): void {
+    const requestId = this.#nextRequest++;
+    this.#pending.set(requestId, pending);
+    output.events.push(event(requestId));
+  }
+
+  #fail(output: ServerOutput, error: RtmpServerError): void {
+    this.#state = 'closed';
+    output.events.push({ type: 'protocol-error', error });
+  }
+
+  #send(output: ServerOutput, raw: RawMessage, csid: number): void {
+    output.send.push(...this.#encoder.encode(raw, csid));
+  }
+
+  #sendMessage(output: ServerOutput, message: RtmpMessage, csid: number): void {
+    this.#send(output, encodeMessage(message), csid);
+  }
+
+  #streamBegin(output: ServerOutput, streamId: number): void {
+    this.#sendMessage(
+      output,
+      { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-begin', streamId } },
+      CSID.control,
+    );
+  }
+
+  #status(
+    output: ServerOutput,
+    streamId: number,
+    code: string,
+    description: string,
+    level: 'status' | 'error' = 'status',
+  ): void {
+    this.#sendMessage(output, buildStatus(streamId, { level, code, description }), CSID.status);
+  }
+
+  #handle(raw: RawMessage, output: ServerOutput): void {
+    let message: RtmpMessage;
+    try {
+      message = decodeMessage(raw);
+    } catch (error) {
+      if (MessageError.isInstance(error)) return; // D3: an unreadable message is ignored
+      throw error;
+    }
+    switch (message.type) {
+      case 'command':
+        this.#command(message, output);
+        return;
+      case 'audio':
+      case 'video':
+      case 'data': {
+        // D13: media only from a stream whose publish was accepted.
+        if (this.#streams.get(message.streamId)?.role !== 'publish') return;
+        const media = message.type === 'data' ? stripSetDataFrame(message) : message;
+        output.events.push({ type: 'media', streamId: message.streamId, message: media });
+        return;
+      }
+      default:
+        return; // protocol control was applied by the chunk decoder; user control needs no answer
+    }
+  }
+
+  #command(message: CommandMessage, output: ServerOutput): void {
+    const { name, transactionId } = message;
+    if (name === 'connect') {
+      this.#connect(message, output);
+      return;
+    }
+    if (this.#state !== 'connected') {
+      // D4: nothing but connect before connect.
+      if (transactionId !== 0)
+        this.#sendMessage(
+          output,
+          buildError(transactionId, {
+            level: 'error',
+            code: StatusCode.CallFailed,
+            description: `${name} before connect`,
+          }),
+          CSID.command,
+        );
+      return;
+    }
+    switch (name) {
+      case 'createStream': {
+        // D8: a bounded number of NetStreams per connection.
+        if (this.#streams.size >= (this.#options.maxStreams ?? 16)) {
+          this.#sendMessage(
+            output,
+            buildError(transactionId, {
+              level: 'error',
+              code: StatusCode.CallFailed,
+              description: 'too many streams',
+            }),
+            CSID.command,
+          );
+          return;
+        }
+        const streamId = this.#nextStreamId++;
+        this.#streams.set(streamId, { role: 'none', name: '' });
+        this.#sendMessage(output, buildCreateStreamResult(transactionId, streamId), CSID.command);
+        return;
+      }
+      case 'releaseStream':
+        this.#sendMessage(output, buildResult(transactionId, null, undefined), CSID.command);
+        return;
+      case 'FCPublish':
+      case 'FCUnpublish': {
+        const streamName = tryName(message);
+        if (name === 'FCPublish')
+          this.#sendMessage(
+            output,
+            buildOnFCPublish(StatusCode.PublishStart, streamName ?? ''),
+            CSID.command,
+          );
+        else {
+          this.#sendMessage(
+            output,
+            buildOnFCUnpublish(StatusCode.UnpublishSuccess, streamName ?? ''),
+            CSID.command,
+          );
+          for (const [streamId, stream] of this.#streams) {
+            if (stream.role === 'publish' && stream.name === streamName?.split('?')[0])
+              this.#closeStream(output, streamId);
+          }
+        }
+        return;
+      }
+      case '_checkbw':
+        this.#sendMessage(
+          output,
+          buildError(transactionId, {
+            level: 'error',
+            code: StatusCode.CallFailed,
+            description: 'not supported',
+          }),
+          CSID.command,
+        );
+        return;
+      case 'getStreamLength':
+        this.#sendMessage(output, buildResult(transactionId, null, 0), CSID.command);
+        return;
+      case 'deleteStream': {
+        const streamId = message.args[0];
+        // D9: unknown ids, twice, before publish: a no-op.
+        if (typeof streamId === 'number' && this.#streams.has(streamId)) {
+          this.#closeStream(output, streamId);
+          this.#streams.delete(streamId);
+        }
+        return;
+      }
+      case 'closeStream':
+        if (this.#streams.has(message.streamId)) this.#closeStream(output, message.streamId);
+        return;
+      case 'publish':
+      case 'play':
+      case 'play2':
+        this.#streamRequest(message, output);
+        return;
+      case 'pause':
+      case 'receiveAudio':
+      case 'receiveVideo': {
+        if (this.#streams.get(message.streamId)?.role !== 'play') return;
+        const enabled = name === 'pause' ? message.args[0] === false : message.args[0] !== false;
+        const control =
+          name === 'pause' ? 'pause' : name === 'receiveAudio' ? 'receive-audio' : 'receive-video';
+        output.events.push({ type: 'player-control', streamId: message.streamId, control, enabled });
+        if (name === 'pause') {
+          this.#status(
+            output,
+            message.streamId,
+            enabled ? StatusCode.UnpauseNotify : StatusCode.PauseNotify,
+            enabled ? 'Resumed' : 'Paused',
+          );
+        }
+        return;
+      }
+      default:
+        return; // FCSubscribe and unknown calls: nothing to say
+    }
+  }
+
+  #connect(message: CommandMessage, output: ServerOutput): void {
+    if (this.#state !== 'awaiting-connect') {
+      // D10: a second connect is refused; the first stands.
+      this.#sendMessage(
+        output,
+        buildConnectRejected(message.transactionId, 'already connected'),
+        CSID.command,
+      );
+      return;
+    }
+    let request: ConnectRequest;
+    try {
+      request = parseConnect(message);
+    } catch (error) {
+      if (!MessageError.isInstance(error)) throw error;
+      // D1, D2: answer why, then the connection must close.
+      this.#sendMessage(output, buildConnectRejected(message.transactionId, error.message), CSID.command);
+      this.#fail(output, new RtmpServerError('SERVER_BAD_CONNECT', error.message, { cause: error }));
+      return;
+    }
+    this.#state = 'connecting';
+    const objectEncoding = request.objectEncoding ?? 0;
+    this.#request(
+      output,
+      { kind: 'connect', transactionId: message.transactionId, objectEncoding },
+      (requestId) => ({
+        type: 'connect-request',
+        requestId,
+        request,
+      }),
+    );
+  }
+
+  #streamRequest(message: CommandMessage, output: ServerOutput): void {
+    const streamId = message.streamId;
+    const stream = this.#streams.get(streamId);
+    const publish = message.name === 'publish';
+    const failure = publish ? StatusCode.PublishBadName : StatusCode.PlayFailed;
+    // D4: on a stream that was never created, or already in use.
+    if (stream === undefined || stream.role !== 'none') {
+      this.#status(
+        output,
+        streamId,
+        failure,
+        stream === undefined ? 'no such stream: call createStream first' : 'the stream is in use',
+        'error',
+      );
+      return;
+    }
+    const maxName = this.#options.maxNameLength ?? DEFAULT_MAX_NAME_LENGTH;
+    try {
+      if (publish) {
+        const { name: raw, type } = parsePublish(message, maxName);
+        const { name, query } = splitName(raw);
+        this.#request(output, { kind: 'publish', streamId, name }, (requestId) => ({
+          type: 'publish-request',
+          requestId,
+          streamId,
+          name,
+          query,
+          publishType: type,
+        }));
+      } else {
+        const play = message.name === 'play' ? parsePlay(message, maxName) : parsePlay2(message, maxName);
+        const { name, query } = splitName(play.name);
+        this.#request(output, { kind: 'play', streamId, name }, (requestId) => ({
+          type: 'play-request',
+          requestId,
+          streamId,
+          name,
+          query,
+          start: play.start,
+        }));
+      }
+    } catch (error) {
+      if (!MessageError.isInstance(error)) throw error;
+      // D5, D6: a missing, empty, non-string or too long name.
+      this.#status(output, streamId, failure, error.message, 'error');
+    }
+  }
+
+  #closeStream(output: ServerOutput, streamId: number): void {
+    const stream = this.#streams.get(streamId);
+    if (stream === undefined || stream.role === 'none') return;
+    if (stream.role === 'publish')
+      this.#status(output, streamId, StatusCode.UnpublishSuccess, `${stream.name} is now unpublished`);
+    output.events.push({ type: 'stream-closed', streamId, role: stream.role });
+    this.#streams.set(streamId, { role: 'none', name: '' });
+  }
+}
+
+function tryName(message: CommandMessage): string | undefined {
+  try {
+    return parseStreamNameArgument(message);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,141 @@
+// ServerSession against the toolkit's own ClientSession, in memory, byte by byte.
+import { type ClientEvent, ClientSession } from '@rtmp/client';
+import { type ServerEvent, ServerSession } from '@rtmp/server';
+import { describe, expect, it } from 'vitest';
+
+class Pair {
+  readonly client = new ClientSession({ url: 'rtmp://localhost/live', now: () => 0 });
+  readonly server = new ServerSession();
+  readonly clientEvents: ClientEvent[] = [];
+  readonly serverEvents: ServerEvent[] = [];
+
+  constructor(player = false) {
+    this.toServer(this.client.start({ player }).send);
+  }
+
+  /** Delivers bytes to the server one at a time, and its answers back, until quiet. */
+  toServer(pieces: Uint8Array[]): void {
+    const bytes = Buffer.concat(pieces);
+    const answers: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const out = this.server.receive(bytes.subarray(i, i + 1));
+      this.serverEvents.push(...out.events);
+      answers.push(...out.send);
+    }
+    if (answers.length > 0) this.toClient(answers);
+  }
+
+  toClient(pieces: Uint8Array[]): void {
+    const out = this.client.receive(Buffer.concat(pieces));
+    this.clientEvents.push(...out.events);
+    if (out.send.length > 0) this.toServer(out.send);
+  }
+
+  request<T extends ServerEvent['type']>(type: T): Extract<ServerEvent, { type: T }> {
+    const index = this.serverEvents.findIndex((e) => e.type === type);
+    expect(
+      index,
+      `no ${type} among ${this.serverEvents.map((e) => e.type).join(', ')}`,
+    ).toBeGreaterThanOrEqual(0);
+    return this.serverEvents.splice(index, 1)[0] as Extract<ServerEvent, { type: T }>;
+  }
+
+  clientEvent<T extends ClientEvent['type']>(type: T): Extract<ClientEvent, { type: T }> {
+    const index = this.clientEvents.findIndex((e) => e.type === type);
+    expect(
+      index,
+      `no ${type} among ${this.clientEvents.map((e) => e.type).join(', ')}`,
+    ).toBeGreaterThanOrEqual(0);
+    return this.clientEvents.splice(index, 1)[0] as Extract<ClientEvent, { type: T }>;
+  }
+
+  /** Connect (accepted) and create a stream; returns its id. */
+  connectAndCreateStream(): number {
+    this.toClient(this.server.accept(this.request('connect-request').requestId).send);
+    this.clientEvent('connected');
+    this.toServer(this.client.createStream().send);
+    return this.clientEvent('stream-created').streamId;
+  }
+}
+
+describe('ServerSession with ClientSession', () => {
+  it('connect: the request carries the client’s fields; accepting sends what clients expect', () => {
+    const pair = new Pair();
+    const { request } = pair.request('connect-request');
+    expect(request).toMatchObject({
+      app: 'live',
+      tcUrl: 'rtmp://localhost/live',
+      flashVer: 'FMLE/3.0 (compatible; @rtmp/client)',
+    });
+    expect(pair.server.state).toBe('connecting');
+    pair.toClient(pair.server.accept(1).send);
+    expect(pair.clientEvent('connected').info.code).toBe('NetConnection.Connect.Success');
+    expect(pair.server.state).toBe('connected');
+  });
+
+  it('publish: name and query split, Publish.Start, media (with @setDataFrame stripped), unpublish', () => {
+    const pair = new Pair();
+    const streamId = pair.connectAndCreateStream();
+    expect(streamId).toBe(1);
+    pair.toServer(pair.client.publish(streamId, 'cam?key=secret').send);
+    const publish = pair.request('publish-request');
+    expect(publish).toMatchObject({ streamId: 1, name: 'cam', query: 'key=secret', publishType: 'live' });
+    pair.toClient(pair.server.accept(publish.requestId).send);
+    expect(pair.clientEvent('publish-started').info.code).toBe('NetStream.Publish.Start');
+
+    pair.toServer(pair.client.setMetadata(1, { width: 640 }));
+    pair.toServer(pair.client.writeMedia(1, 'video', 40, Uint8Array.of(0x17, 1, 0, 0, 0, 9)));
+    const media = pair.serverEvents.filter((e) => e.type === 'media');
+    expect(media.map((e) => e.type === 'media' && [e.message.type, e.message.timestamp])).toEqual([
+      ['data', 0],
+      ['video', 40],
+    ]);
+    expect(media[0]).toMatchObject({ message: { name: 'onMetaData' } });
+
+    pair.toServer(pair.client.closeStream(1).send);
+    expect(pair.request('stream-closed')).toEqual({ type: 'stream-closed', streamId: 1, role: 'publish' });
+  });
+
+  it('play: Play.Start, media sent to the player arrives, the publisher leaving ends it', () => {
+    const pair = new Pair(true);
+    const streamId = pair.connectAndCreateStream();
+    pair.toServer(pair.client.play(streamId, 'cam').send);
+    const play = pair.request('play-request');
+    expect(play).toMatchObject({ name: 'cam', query: '', start: -2000 });
+    pair.toClient(pair.server.accept(play.requestId).send);
+    expect(pair.clientEvent('play-started').streamId).toBe(1);
+    expect(pair.clientEvent('media')).toMatchObject({ message: { type: 'data', name: '|RtmpSampleAccess' } });
+    pair.toClient(
+      pair.server.send({ type: 'video', streamId: 1, timestamp: 80, payload: Uint8Array.of(0x17, 1) }),
+    );
+    expect(pair.clientEvent('media')).toMatchObject({ message: { type: 'video', timestamp: 80 } });
+    pair.toClient(pair.server.notify(1, 'unpublished'));
+    expect(pair.clientEvent('stream-eof').streamId).toBe(1);
+  });
+
+  it('rejections reach the client with their code and description', () => {
+    const refused = new Pair();
+    refused.toClient(
+      refused.server.reject(refused.request('connect-request').requestId, { description: 'bad key' }).send,
+    );
+    expect(refused.clientEvent('failed').error).toMatchObject({
+      code: 'CLIENT_CONNECT_REJECTED',
+      description: 'bad key',
+    });
+    expect(refused.server.state).toBe('closed');
+
+    const pair = new Pair();
+    const streamId = pair.connectAndCreateStream();
+    pair.toServer(pair.client.publish(streamId, 'cam').send);
+    pair.toClient(
+      pair.server.reject(pair.request('publish-request').requestId, { description: 'Already publishing' })
+        .send,
+    );
+    expect(pair.clientEvent('failed').error).toMatchObject({
+      code: 'CLIENT_PUBLISH_REJECTED',
+      statusCode: 'NetStream.Publish.BadName',
+    });
+
+    expect(() => pair.server.accept(99)).toThrow(expect.objectContaining({ code: 'SERVER_INVALID_STATE' }));
+  });
+});
