@@ -75,7 +75,8 @@ export type ClientEvent =
   /** Any other onStatus (Play.Stop, UnpublishNotify, ...). */
   | { readonly type: 'status'; readonly streamId: number; readonly info: StatusInfo }
   /** StreamBegin / StreamEOF for a stream: what nginx-rtmp sends when a publisher arrives or leaves. */
-  | { readonly type: 'stream-begin' | 'stream-eof'; readonly streamId: number }
+  | { readonly type: 'stream-begin'; readonly streamId: number }
+  | { readonly type: 'stream-eof'; readonly streamId: number }
   /** Audio, video or data on a stream being played. */
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
   /** A command the server sent on its own (not an answer, not onStatus). */
@@ -442,7 +443,11 @@ export class ClientSession {
           (event.kind === 'stream-begin' || event.kind === 'stream-eof') &&
           this.#streams.has(event.streamId)
         ) {
-          output.events.push({ type: event.kind, streamId: event.streamId });
+          output.events.push(
+            event.kind === 'stream-begin'
+              ? { type: 'stream-begin', streamId: event.streamId }
+              : { type: 'stream-eof', streamId: event.streamId },
+          );
         }
         return;
       }
