@@ -179,6 +179,65 @@ export class ChunkEncoder {
   }
 }
 
+/**
+ * One message as chunks whose headers depend on nothing sent before: a fmt-0 header, then fmt-3
+ * continuations, in one contiguous buffer. A server encodes each published message this way once
+ * and writes the same bytes to every player, whatever each has received before; use chunk stream
+ * ids that the connection's own {@link ChunkEncoder} does not use. Extended timestamps repeat on
+ * continuations, as the spec says.
+ * @throws RangeError for a chunk stream id outside 2-65599, a chunk size outside 1..2^31-1, or a
+ *   payload over 16,777,215 bytes.
+ */
+export function encodeStandaloneChunks(
+  message: RawMessage,
+  chunkStreamId: number,
+  chunkSize: number,
+): Uint8Array {
+  if (
+    !Number.isInteger(chunkStreamId) ||
+    chunkStreamId < MIN_CHUNK_STREAM_ID ||
+    chunkStreamId > MAX_CHUNK_STREAM_ID
+  ) {
+    throw new RangeError(`chunk stream id must be an integer in 2..65599, got ${chunkStreamId}`);
+  }
+  const size = Math.min(checkChunkSize(chunkSize), MAX_MESSAGE_LENGTH);
+  const { payload } = message;
+  const length = payload.length;
+  if (length > MAX_MESSAGE_LENGTH)
+    throw new RangeError(`a message carries at most ${MAX_MESSAGE_LENGTH} bytes, got ${length}`);
+  const timestamp = message.timestamp >>> 0;
+  const extended = timestamp >= EXTENDED ? 4 : 0;
+  const basic = chunkStreamId < 64 ? 1 : chunkStreamId < 320 ? 2 : 3;
+  const continuations = length === 0 ? 0 : Math.ceil(length / size) - 1;
+  const out = new Uint8Array(basic + 11 + extended + continuations * (basic + extended) + length);
+  let at = writeBasicHeader(out, 0, chunkStreamId);
+  at = writeU24(out, at, extended ? EXTENDED : timestamp);
+  at = writeU24(out, at, length);
+  out[at++] = message.typeId & 0xff;
+  const streamId = message.streamId >>> 0;
+  out[at++] = streamId & 0xff;
+  out[at++] = (streamId >>> 8) & 0xff;
+  out[at++] = (streamId >>> 16) & 0xff;
+  out[at++] = streamId >>> 24;
+  if (extended) {
+    writeU32(out, at, timestamp);
+    at += 4;
+  }
+  for (let offset = 0; offset < length; offset += size) {
+    if (offset > 0) {
+      at += writeBasicHeader(out.subarray(at), 3, chunkStreamId);
+      if (extended) {
+        writeU32(out, at, timestamp);
+        at += 4;
+      }
+    }
+    const piece = payload.subarray(offset, offset + size);
+    out.set(piece, at);
+    at += piece.length;
+  }
+  return out;
+}
+
 /** RTMP 1.0 §5.3.1.1: one byte for csid 2-63, two for 64-319, three (little-endian) up to 65599. */
 function writeBasicHeader(target: Uint8Array, fmt: number, chunkStreamId: number): number {
   if (chunkStreamId < 64) {

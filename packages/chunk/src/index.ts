@@ -16,7 +16,7 @@ export type { ChunkDecoderOptions, ExtendedTimestampMode } from './chunk-decoder
 // Decoding and encoding
 export { ChunkDecoder } from './chunk-decoder';
 export type { ChunkEncoderOptions } from './chunk-encoder';
-export { ChunkEncoder } from './chunk-encoder';
+export { ChunkEncoder, encodeStandaloneChunks } from './chunk-encoder';
 // Constants and limits
 export {
   CONTROL_CHUNK_STREAM_ID,

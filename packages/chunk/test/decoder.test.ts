@@ -113,3 +113,31 @@ describe('ChunkEncoder', () => {
     expect(first).toEqual(copy);
   });
 });
+
+describe('encodeStandaloneChunks', () => {
+  it('needs no previous state: decodes the same on a fresh decoder or after other traffic', async () => {
+    const { encodeStandaloneChunks } = await import('@rtmp/chunk');
+    const message = {
+      typeId: 9,
+      streamId: 1,
+      timestamp: 0x0100_0005,
+      payload: Uint8Array.from({ length: 9000 }, (_, i) => i & 0xff),
+    };
+    const bytes = encodeStandaloneChunks(message, 7, 4096);
+    expect(bytes.length).toBe(12 + 4 + 2 * (1 + 4) + 9000); // fmt 0 + extended, two fmt-3 continuations
+    for (const before of [[], [media(50, 1, 3)]]) {
+      const decoder = new ChunkDecoder();
+      decoder.decode(
+        concat([
+          ...new ChunkEncoder().setChunkSize(4096),
+          ...before.flatMap((m) => new ChunkEncoder().encode(m, 7)),
+        ]),
+      );
+      const [decoded] = decoder.decode(bytes);
+      expect(decoded).toMatchObject({ typeId: 9, streamId: 1, timestamp: 0x0100_0005, chunkStreamId: 7 });
+      expect(Buffer.from(decoded!.payload).equals(message.payload)).toBe(true);
+    }
+    expect(encodeStandaloneChunks({ ...message, payload: new Uint8Array(0) }, 7, 4096).length).toBe(16);
+    expect(() => encodeStandaloneChunks(message, 1, 4096)).toThrow(RangeError);
+  });
+});

@@ -9,11 +9,19 @@
  *         publish "key?token" ──► publish-request ─► accept(id) ──► StreamBegin, Publish.Start
  *         audio/video/data ─────► media events
  * ```
- * The Node listener, stream registry and fan-out are next (see the repository's issue tracker).
+ * {@link RtmpServer} runs sessions on node:net with a stream registry and fan-out.
  * @packageDocumentation
  */
 
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
+export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
+export {
+  type RequestInfo,
+  RtmpServer,
+  type RtmpServerOptions,
+  type StreamStats,
+  type Verdict,
+} from './node/rtmp-server';
 export {
   type ServerEvent,
   type ServerOutput,

@@ -4,6 +4,7 @@ import {
   ChunkEncoder,
   ChunkError,
   encodeAcknowledgement,
+  encodeStandaloneChunks,
   PeerBandwidthLimit,
   type RawMessage,
 } from '@rtmp/chunk';
@@ -100,8 +101,13 @@ export interface ServerOutput {
   readonly events: ServerEvent[];
 }
 
-/** Chunk streams the server sends on: nginx-rtmp's layout, all below 32. */
-const CSID = { control: 2, command: 3, status: 5, audio: 6, video: 7 } as const;
+/** Chunk streams the session's own encoder sends on: control, commands, status (all below 32). */
+const CSID = { control: 2, command: 3, status: 5 } as const;
+/**
+ * Chunk streams of media (audio 8, video 9, data 18), sent with standalone headers (fmt 0 first)
+ * that do not depend on earlier messages, so one encoding can go to every player.
+ */
+const MEDIA_CSID: Readonly<Record<number, number>> = { 8: 6, 9: 7, 18: 8 };
 
 type Stream = { role: 'none' | 'publish' | 'play'; name: string };
 type Pending =
@@ -258,11 +264,20 @@ export class ServerSession {
     return output;
   }
 
-  /** Sends a message on a stream (a fan-out layer uses it for media, or shares encoded bytes instead). */
+  /**
+   * Chunks a media message (audio, video or data) for this connection with standalone headers:
+   * the bytes do not depend on what the connection received before, so a fan-out layer can encode
+   * a message once and write the same bytes to every player with the same stream id and chunk size.
+   */
+  encodeMedia(raw: RawMessage): Uint8Array {
+    const csid = MEDIA_CSID[raw.typeId];
+    if (csid === undefined) throw new RangeError(`type ${raw.typeId} is not audio, video or data`);
+    return encodeStandaloneChunks(raw, csid, this.#encoder.chunkSize);
+  }
+
+  /** {@link ServerSession.encodeMedia} for a typed audio, video or data message. */
   send(message: RtmpMessage): Uint8Array[] {
-    const raw = encodeMessage(message);
-    const csid = raw.typeId === 8 ? CSID.audio : raw.typeId === 9 ? CSID.video : CSID.status;
-    return this.#encoder.encode(raw, csid);
+    return [this.encodeMedia(encodeMessage(message))];
   }
 
   /** Tells a player its stream's publisher left (StreamEOF, Play.UnpublishNotify), or came back. */

@@ -1,0 +1,429 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { RawMessage } from '@rtmp/chunk';
+import {
+  type ConnectRequest,
+  encodeMessage,
+  isDisposable,
+  isKeyframe,
+  isVideoSequenceHeader,
+} from '@rtmp/messages';
+import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from '../join-cache';
+import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
+
+/** What a hook learns about a request. `query` carries stream keys and tokens: never log it. */
+export interface RequestInfo {
+  readonly app: string;
+  readonly name: string;
+  readonly query: string;
+  readonly remoteAddress: string;
+  readonly connect: ConnectRequest;
+}
+
+/** A hook's verdict: allow, or deny with a description the client will see. */
+export type Verdict =
+  | boolean
+  | { readonly allow: false; readonly description: string; readonly code?: string };
+
+/** Options of {@link RtmpServer}. */
+export interface RtmpServerOptions extends ServerSessionOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 for an ephemeral port. @default 1935 */
+  readonly port?: number;
+  /** From accepting the socket to an accepted `connect`, in ms: a total deadline, not per read. @default 10000 */
+  readonly connectTimeoutMs?: number;
+  /** Connections at once. @default 1000 */
+  readonly maxConnections?: number;
+  /** Connections at once from one address. @default 32 */
+  readonly maxConnectionsPerAddress?: number;
+  /** Bytes a player may have queued before frames are dropped. @default 8 MiB */
+  readonly maxPlayerQueueBytes?: number;
+  /** A player that stays over its queue budget this long is closed, in ms. @default 30000 */
+  readonly playerDrainTimeoutMs?: number;
+  readonly gopCacheMaxMessages?: number;
+  readonly gopCacheMaxBytes?: number;
+  /** Decides connects. @default allow */
+  readonly onConnect?: (connect: ConnectRequest, remoteAddress: string) => Verdict | Promise<Verdict>;
+  /** Decides publishes. @default allow */
+  readonly onPublish?: (info: RequestInfo) => Verdict | Promise<Verdict>;
+  /** Decides plays. @default allow */
+  readonly onPlay?: (info: RequestInfo) => Verdict | Promise<Verdict>;
+}
+
+/** Figures per live stream. */
+export interface StreamStats {
+  readonly key: string;
+  readonly publishing: boolean;
+  readonly players: number;
+  readonly messages: number;
+  readonly bytes: number;
+  readonly dropped: number;
+}
+
+/** One player of a live stream: where shared bytes go, and its drop state. */
+interface Player {
+  readonly connection: Connection;
+  readonly streamId: number;
+  waitingForKeyframe: boolean;
+  congestedSince: number | undefined;
+  dropped: number;
+}
+
+/** A live stream: at most one publisher, any number of players, the join cache. */
+class LiveStream {
+  publisher: { connection: Connection; streamId: number } | undefined;
+  readonly players = new Set<Player>();
+  readonly cache: JoinCache;
+  messages = 0;
+  bytes = 0;
+  dropped = 0;
+
+  constructor(
+    readonly key: string,
+    options: RtmpServerOptions,
+  ) {
+    this.cache = new JoinCache(
+      options.gopCacheMaxMessages ?? DEFAULT_GOP_CACHE_MAX_MESSAGES,
+      options.gopCacheMaxBytes ?? DEFAULT_GOP_CACHE_MAX_BYTES,
+    );
+  }
+}
+
+/**
+ * An RTMP server on node:net: one {@link ServerSession} per socket, a registry of live streams
+ * (`app/name`, one publisher each; a second gets `NetStream.Publish.BadName`), and fan-out that
+ * chunks each published message once per player stream id and writes the same bytes to every
+ * player. Players that join late get metadata, codec configuration and the current GOP first.
+ * A player whose queue passes its budget loses disposable frames, then inter frames and audio,
+ * and resumes at the next keyframe; one that stays congested too long is closed. The publisher is
+ * never slowed by players.
+ */
+export class RtmpServer {
+  readonly #options: RtmpServerOptions;
+  readonly #server: Server;
+  readonly #connections = new Set<Connection>();
+  readonly #perAddress = new Map<string, number>();
+  /** @internal */
+  readonly streams = new Map<string, LiveStream>();
+
+  constructor(options: RtmpServerOptions = {}) {
+    this.#options = options;
+    this.#server = createServer((socket) => this.#accept(socket));
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 gives an ephemeral one). */
+  listen(): Promise<{ host: string; port: number; url: string }> {
+    const host = this.#options.host ?? '127.0.0.1';
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#options.port ?? 1935, host, () => {
+        this.#server.off('error', reject);
+        const { port } = this.#server.address() as { port: number };
+        resolve({ host, port, url: `rtmp://${host.includes(':') ? `[${host}]` : host}:${port}` });
+      });
+    });
+  }
+
+  /** Stops accepting, tells players the streams ended, and closes every connection. */
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const connection of this.#connections) connection.close();
+    await closed;
+  }
+
+  /** Live streams with their figures. */
+  stats(): StreamStats[] {
+    return [...this.streams.values()].map((s) => ({
+      key: s.key,
+      publishing: s.publisher !== undefined,
+      players: s.players.size,
+      messages: s.messages,
+      bytes: s.bytes,
+      dropped: s.dropped,
+    }));
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** @internal */
+  get options(): RtmpServerOptions {
+    return this.#options;
+  }
+
+  /** @internal */
+  forget(connection: Connection): void {
+    if (!this.#connections.delete(connection)) return;
+    const count = (this.#perAddress.get(connection.address) ?? 1) - 1;
+    if (count > 0) this.#perAddress.set(connection.address, count);
+    else this.#perAddress.delete(connection.address);
+  }
+
+  #accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    const perAddress = this.#perAddress.get(address) ?? 0;
+    if (
+      this.#connections.size >= (this.#options.maxConnections ?? 1000) ||
+      perAddress >= (this.#options.maxConnectionsPerAddress ?? 32)
+    ) {
+      socket.destroy(); // E8: refused fast; the others are not disturbed
+      return;
+    }
+    this.#perAddress.set(address, perAddress + 1);
+    this.#connections.add(new Connection(this, socket, address));
+  }
+}
+
+/** One client connection. */
+class Connection {
+  readonly session: ServerSession;
+  #connect: ConnectRequest | undefined;
+  readonly #published = new Map<number, LiveStream>();
+  readonly #playing = new Map<number, { stream: LiveStream; player: Player }>();
+  readonly #deadline: NodeJS.Timeout;
+  #closed = false;
+
+  constructor(
+    readonly server: RtmpServer,
+    readonly socket: Socket,
+    readonly address: string,
+  ) {
+    this.session = new ServerSession(server.options);
+    socket.setNoDelay(true);
+    // B3, the connect deadline: total, from accept to an accepted connect.
+    this.#deadline = setTimeout(() => this.close(), server.options.connectTimeoutMs ?? 10_000);
+    socket.on('data', (bytes: Buffer) => this.#output(this.session.receive(bytes)));
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  write(pieces: readonly Uint8Array[]): void {
+    if (this.socket.destroyed) return;
+    if (pieces.length === 1) {
+      this.socket.write(pieces[0]!);
+      return;
+    }
+    this.socket.cork();
+    for (const piece of pieces) this.socket.write(piece);
+    this.socket.uncork();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#deadline);
+    for (const streamId of [...this.#published.keys()]) this.#unpublish(streamId);
+    for (const streamId of [...this.#playing.keys()]) this.#stopPlaying(streamId);
+    this.socket.destroy();
+    this.server.forget(this);
+  }
+
+  #output(output: { send: Uint8Array[]; events: ServerEvent[] }): void {
+    this.write(output.send);
+    for (const event of output.events) this.#event(event);
+  }
+
+  #event(event: ServerEvent): void {
+    switch (event.type) {
+      case 'connect-request':
+        this.#decide(event.requestId, this.server.options.onConnect?.(event.request, this.address), () => {
+          this.#connect = event.request;
+          clearTimeout(this.#deadline);
+        });
+        return;
+      case 'publish-request': {
+        const info = this.#info(event.name, event.query);
+        this.#decide(
+          event.requestId,
+          this.server.options.onPublish?.(info),
+          () => this.#publish(event.streamId, info),
+          () => {
+            // E1: one publisher per name; the first is untouched.
+            const stream = this.server.streams.get(this.#key(event.name));
+            return stream?.publisher ? { allow: false, description: 'Already publishing' } : true;
+          },
+        );
+        return;
+      }
+      case 'play-request': {
+        const info = this.#info(event.name, event.query);
+        this.#decide(event.requestId, this.server.options.onPlay?.(info), () =>
+          this.#play(event.streamId, info),
+        );
+        return;
+      }
+      case 'media':
+        this.#broadcast(event.streamId, encodeMessage(event.message));
+        return;
+      case 'stream-closed':
+        if (event.role === 'publish') this.#unpublish(event.streamId);
+        else this.#stopPlaying(event.streamId);
+        return;
+      case 'protocol-error':
+        this.close();
+        return;
+      case 'player-control':
+        return;
+    }
+  }
+
+  /**
+   * Asks the hook, then the server's own rule (`check`), and answers the request. A hook that
+   * throws or rejects denies (E12: the session closes, the server goes on).
+   */
+  #decide(
+    requestId: number,
+    hook: Verdict | Promise<Verdict> | undefined,
+    onAllow: () => void,
+    check?: () => Verdict,
+  ): void {
+    void Promise.resolve(hook ?? true)
+      .then((verdict) => (verdict === true && check ? check() : verdict))
+      .then(
+        (verdict) => {
+          if (this.#closed) return;
+          if (verdict === true) {
+            this.#output(this.session.accept(requestId));
+            onAllow();
+          } else {
+            const reason = verdict === false ? { description: 'not allowed' } : verdict;
+            this.#output(this.session.reject(requestId, reason));
+            if (this.session.state === 'closed') this.close();
+          }
+        },
+        () => this.close(),
+      );
+  }
+
+  #key(name: string): string {
+    return `${this.#connect?.app ?? ''}/${name}`;
+  }
+
+  #info(name: string, query: string): RequestInfo {
+    return {
+      app: this.#connect?.app ?? '',
+      name,
+      query,
+      remoteAddress: this.address,
+      connect: this.#connect!,
+    };
+  }
+
+  #stream(name: string): LiveStream {
+    const key = this.#key(name);
+    let stream = this.server.streams.get(key);
+    if (!stream) {
+      stream = new LiveStream(key, this.server.options);
+      this.server.streams.set(key, stream);
+    }
+    return stream;
+  }
+
+  #publish(streamId: number, info: RequestInfo): void {
+    const stream = this.#stream(info.name);
+    if (stream.publisher) {
+      // Lost a race with another publisher between the check and now.
+      this.close();
+      return;
+    }
+    stream.publisher = { connection: this, streamId };
+    this.#published.set(streamId, stream);
+    for (const player of stream.players)
+      player.connection.write(player.connection.session.notify(player.streamId, 'published'));
+  }
+
+  #unpublish(streamId: number): void {
+    const stream = this.#published.get(streamId);
+    if (!stream) return;
+    this.#published.delete(streamId);
+    stream.publisher = undefined;
+    stream.cache.clear();
+    for (const player of stream.players)
+      player.connection.write(player.connection.session.notify(player.streamId, 'unpublished'));
+    if (stream.players.size === 0) this.server.streams.delete(stream.key);
+  }
+
+  #play(streamId: number, info: RequestInfo): void {
+    const stream = this.#stream(info.name);
+    const player: Player = {
+      connection: this,
+      streamId,
+      waitingForKeyframe: false,
+      congestedSince: undefined,
+      dropped: 0,
+    };
+    stream.players.add(player);
+    this.#playing.set(streamId, { stream, player });
+    // A late joiner starts with metadata, codec configuration and the GOP; an early one waits.
+    for (const message of stream.cache.joinSequence())
+      this.write([this.session.encodeMedia({ ...message, streamId })]);
+  }
+
+  #stopPlaying(streamId: number): void {
+    const entry = this.#playing.get(streamId);
+    if (!entry) return;
+    this.#playing.delete(streamId);
+    entry.stream.players.delete(entry.player);
+    if (!entry.stream.publisher && entry.stream.players.size === 0)
+      this.server.streams.delete(entry.stream.key);
+  }
+
+  /** Fan-out: each message chunked once per (player stream id, chunk size), the bytes shared. */
+  #broadcast(streamId: number, message: RawMessage): void {
+    const stream = this.#published.get(streamId);
+    if (!stream) return;
+    stream.messages++;
+    stream.bytes += message.payload.length;
+    stream.cache.add(message);
+    const kind = classify(message);
+    const encoded = new Map<string, Uint8Array>();
+    const now = Date.now();
+    for (const player of stream.players) {
+      const chunkSize = player.connection.session.encoder.chunkSize;
+      const key = `${player.streamId}/${chunkSize}`;
+      let bytes = encoded.get(key);
+      if (!bytes) {
+        bytes = player.connection.session.encodeMedia({ ...message, streamId: player.streamId });
+        encoded.set(key, bytes);
+      }
+      if (!this.#admit(player, kind, now, stream)) continue;
+      player.connection.write([bytes]);
+    }
+  }
+
+  /** Whether a player takes this message now, given what it has queued (F1, F2). */
+  #admit(player: Player, kind: MessageKind, now: number, stream: LiveStream): boolean {
+    const options = this.server.options;
+    const budget = options.maxPlayerQueueBytes ?? 8 * 1024 * 1024;
+    const queued = player.connection.socket.writableLength;
+    if (kind === 'config') return true; // small, and players cannot decode without it
+    if (queued <= budget && !(player.waitingForKeyframe && kind !== 'keyframe')) {
+      if (queued <= budget / 2 || kind !== 'disposable') {
+        player.waitingForKeyframe = false;
+        player.congestedSince = undefined;
+        return true;
+      }
+    }
+    // Over budget: drop, and resume only at a keyframe so the picture is not broken.
+    player.dropped++;
+    stream.dropped++;
+    if (kind === 'inter' || kind === 'keyframe' || kind === 'audio') player.waitingForKeyframe = true;
+    player.congestedSince ??= now;
+    if (queued > budget && now - player.congestedSince > (options.playerDrainTimeoutMs ?? 30_000))
+      player.connection.close();
+    return false;
+  }
+}
+
+type MessageKind = 'config' | 'keyframe' | 'inter' | 'disposable' | 'audio';
+
+function classify(message: RawMessage): MessageKind {
+  if (message.typeId === 18) return 'config';
+  if (message.typeId === 8)
+    return message.payload[1] === 0 && message.payload[0]! >> 4 === 10 ? 'config' : 'audio';
+  if (isVideoSequenceHeader(message.payload)) return 'config';
+  if (isKeyframe(message.payload)) return 'keyframe';
+  return isDisposable(message.payload) ? 'disposable' : 'inter';
+}

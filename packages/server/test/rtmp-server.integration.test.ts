@@ -1,0 +1,192 @@
+import { connect as tcpConnect } from 'node:net';
+import { ClientSession, connect, type PlayerEvent } from '@rtmp/client';
+import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import {
+  type ManagedProcess,
+  packetHashes,
+  parseFramemd5,
+  peerAvailable,
+  readFlvTags,
+  runProcess,
+  sampleFlv,
+  startProcess,
+} from '@rtmp/test-helpers';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const quiet = ['-hide_banner', '-loglevel', 'error'];
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(options: RtmpServerOptions = {}) {
+  const server = new RtmpServer({ port: 0, ...options });
+  const { url } = await server.listen();
+  cleanups.push(() => server.close());
+  return { server, url: `${url}/live` };
+}
+function track(proc: ManagedProcess): ManagedProcess {
+  cleanups.push(() => proc.stop());
+  return proc;
+}
+/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Our client plays `name` and collects everything until the publisher leaves. */
+async function collect(url: string, name: string) {
+  const connection = await connect(url, { player: true });
+  cleanups.push(() => connection.close());
+  const player = await connection.play(name);
+  const events: PlayerEvent[] = [];
+  const done = (async () => {
+    for await (const event of player) events.push(event);
+    return events;
+  })();
+  return { events, done };
+}
+const payloads = (events: PlayerEvent[], type: 'audio' | 'video') =>
+  events.flatMap((e) => (e.type === type ? [hex(e.payload)] : []));
+
+describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
+  it('ffmpeg publishes, ffmpeg plays: identical video packets; our client sees every message', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const { server, url } = await start();
+    const ffmpegPlayer = track(
+      startProcess('ffmpeg', [
+        ...quiet,
+        '-i',
+        `${url}/cam`,
+        '-map',
+        '0:v',
+        '-c',
+        'copy',
+        '-f',
+        'framemd5',
+        '-',
+      ]),
+    );
+    const ours = await collect(url, 'cam');
+    await until(() => server.stats().some((s) => s.players === 2));
+    await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/cam`]);
+    await ffmpegPlayer.exited;
+    expect(parseFramemd5(ffmpegPlayer.stdout())).toEqual(await packetHashes(flv, 'v'));
+    const events = await ours.done;
+    const tags = readFlvTags(flv);
+    expect(payloads(events, 'video')).toEqual(tags.filter((t) => t.type === 9).map((t) => hex(t.body)));
+    expect(payloads(events, 'audio')).toEqual(tags.filter((t) => t.type === 8).map((t) => hex(t.body)));
+  });
+
+  it('a player joining 3 s late starts on a keyframe and gets consecutive source packets', async () => {
+    const flv = await sampleFlv({ seconds: 10, fps: 25 });
+    const { server, url } = await start();
+    track(startProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/late`]));
+    await until(() => server.stats().some((s) => s.publishing && s.messages > 3 * 25));
+    const played = await packetHashes(`${url}/late`, 'v', ['-t', '2']);
+    const source = await packetHashes(flv, 'v');
+    const first = source.indexOf(played[0]!);
+    expect(first).toBeGreaterThan(0);
+    expect(first % 25).toBe(0); // a keyframe every 25 frames: the GOP cache starts on one
+    expect(played).toEqual(source.slice(first, first + played.length));
+  });
+
+  it('rtmpdump plays through the server: its file has the source’s video packets', async () => {
+    if (!peerAvailable('rtmpdump')) return;
+    const flv = await sampleFlv({ seconds: 2 });
+    const { server, url } = await start();
+    const out = `${flv}.server-rtmpdump.flv`;
+    const rtmpdump = track(startProcess('rtmpdump', ['-q', '-r', `${url}/dump`, '--live', '-o', out]));
+    await until(() => server.stats().some((s) => s.players === 1));
+    await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/dump`]);
+    await rtmpdump.exited;
+    expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
+  });
+});
+
+describe('RtmpServer policies', () => {
+  it('a second publisher of a live name gets NetStream.Publish.BadName; the first goes on', async () => {
+    const { url } = await start();
+    const first = await connect(url);
+    cleanups.push(() => first.close());
+    const publisher = await first.publish('cam');
+    const second = await connect(url);
+    cleanups.push(() => second.close());
+    await expect(second.publish('cam')).rejects.toMatchObject({
+      statusCode: 'NetStream.Publish.BadName',
+      description: 'Already publishing',
+    });
+    await expect(publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
+  });
+
+  it('hooks decide: a publish with the wrong key is refused with the hook’s description', async () => {
+    const { url } = await start({
+      onPublish: (info) => (info.query === 'key=right' ? true : { allow: false, description: 'bad key' }),
+    });
+    const connection = await connect(url);
+    cleanups.push(() => connection.close());
+    await expect(connection.publish('cam?key=wrong')).rejects.toMatchObject({
+      code: 'CLIENT_PUBLISH_REJECTED',
+      description: 'bad key',
+    });
+    await expect(connection.publish('cam?key=right')).resolves.toBeDefined();
+  });
+
+  it('two streams, three players; a stalled player loses frames while the healthy ones lose none', async () => {
+    const { server, url } = await start({ maxPlayerQueueBytes: 4 * 1024 * 1024 });
+    // The stalled player: handshakes and plays, then never reads again.
+    const stalled = tcpConnect({ host: '127.0.0.1', port: Number(new URL(url).port) });
+    cleanups.push(() => stalled.destroy());
+    const session = new ClientSession({ url });
+    let played = false;
+    stalled.on('data', (bytes: Buffer) => {
+      const out = session.receive(bytes);
+      for (const piece of out.send) stalled.write(piece);
+      for (const event of out.events) {
+        if (event.type === 'connected') for (const piece of session.createStream().send) stalled.write(piece);
+        if (event.type === 'stream-created')
+          for (const piece of session.play(event.streamId, 'a').send) stalled.write(piece);
+        if (event.type === 'play-started') {
+          played = true;
+          stalled.pause();
+        }
+      }
+    });
+    stalled.on('connect', () => {
+      for (const piece of session.start({ player: true }).send) stalled.write(piece);
+    });
+    await until(() => played);
+    const healthyA = await collect(url, 'a');
+    const healthyB = await collect(url, 'b');
+    const publishers = await Promise.all(
+      ['a', 'b'].map(async (name) => {
+        const connection = await connect(url);
+        cleanups.push(() => connection.close());
+        return connection.publish(name);
+      }),
+    );
+    // 24 MB per stream at ~50 MB/s (far above real time, within what a reader here keeps up with):
+    // more than the kernel's socket buffers and the 4 MiB budget hold for the stalled reader.
+    const frames = 240;
+    for (let i = 0; i < frames; i++) {
+      const body = new Uint8Array(100_000).fill(i & 0xff);
+      body[0] = i % 25 === 0 ? 0x17 : 0x27;
+      body[1] = 1;
+      await Promise.all(publishers.map((p) => p.writeVideo(i * 40, body)));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await Promise.all(publishers.map((p) => p.close()));
+    const [a, b] = await Promise.all([healthyA.done, healthyB.done]);
+    expect(payloads(a, 'video').length).toBe(frames);
+    expect(payloads(b, 'video').length).toBe(frames);
+    expect(payloads(a, 'video').map((p) => p.slice(4, 6))).toEqual(
+      Array.from({ length: frames }, (_, i) => (i & 0xff).toString(16).padStart(2, '0')),
+    );
+    expect(server.stats().find((s) => s.key === 'live/a')?.dropped ?? 0).toBeGreaterThan(0);
+  });
+});
