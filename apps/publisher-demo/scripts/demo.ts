@@ -1,30 +1,37 @@
-// The root README's demo: publish the bundled sample to a local RTMP server with rtmp-publish's
-// code, play it back with @rtmp/client into an FLV file, and print what arrived.
-// Until @rtmp/reference-server exists, the server is Debian's nginx-rtmp, started on a free port.
+// The root README's demo: start the reference server, publish the bundled sample to it with
+// rtmp-publish's code, play it back with @rtmp/client into an FLV file, and print what arrived.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { readFlv } from '@rtmp/flv';
-import { hasBinary, startNginxRtmp } from '@rtmp/test-helpers';
 import { publishFile } from '../src/publish-file';
 import { recordStream } from '../src/record-stream';
 
-if (!hasBinary('nginx')) {
-  console.error('the demo needs a local RTMP server: apt-get install nginx libnginx-mod-rtmp');
-  process.exit(1);
-}
-const sample = join(import.meta.dirname, '..', 'media', 'sample.flv');
-const nginx = await startNginxRtmp();
+const here = import.meta.dirname;
+const sample = join(here, '..', 'media', 'sample.flv');
+// Another app: started as a process, never imported.
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', join(here, '..', '..', 'reference-server', 'src', 'cli.ts'), '--port', '0'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const [line] = (await once(createInterface({ input: server.stdout! }), 'line')) as [string];
+const { url } = JSON.parse(line) as { url: string };
 const dir = mkdtempSync(join(tmpdir(), 'rtmp-demo-'));
-const url = `${nginx.url}/live/demo`;
+const stream = `${url}/live/demo`;
 const quiet = { signal: new AbortController().signal, onProgress: () => {} };
 try {
-  console.log(`server: nginx-rtmp at ${nginx.url}`);
-  const recording = recordStream({ url, output: join(dir, 'played.flv'), ...quiet });
+  console.log(`server: the reference server at ${url}`);
+  const recording = recordStream({ url: stream, output: join(dir, 'played.flv'), ...quiet });
   await new Promise((resolve) => setTimeout(resolve, 300)); // the player's play reaches the server first
   const published = await publishFile({
     input: sample,
-    url,
+    url: stream,
     speed: 1,
     loop: false,
     startAt: 0,
@@ -43,6 +50,7 @@ try {
     `recorded file: ${types[9] ?? 0} video tags, ${types[8] ?? 0} audio tags, ${types[18] ?? 0} metadata`,
   );
 } finally {
-  await nginx.stop();
+  server.kill('SIGTERM');
+  await once(server, 'exit');
   rmSync(dir, { recursive: true, force: true });
 }

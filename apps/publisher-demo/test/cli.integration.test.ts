@@ -6,7 +6,6 @@ import { decodeMessage } from '@rtmp/messages';
 import {
   type ManagedProcess,
   packetHashes,
-  parseFramemd5,
   peerAvailable,
   probeCodecs,
   readFlvTags,

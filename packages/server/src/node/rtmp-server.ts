@@ -48,6 +48,17 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly onPublish?: (info: RequestInfo) => Verdict | Promise<Verdict>;
   /** Decides plays. @default allow */
   readonly onPlay?: (info: RequestInfo) => Verdict | Promise<Verdict>;
+  /**
+   * Observers (recording, statistics, tests). They run synchronously on the server's path; one
+   * that throws closes that connection only (E12).
+   */
+  readonly observe?: {
+    readonly connected?: (connect: ConnectRequest, remoteAddress: string) => void;
+    readonly published?: (key: string, info: RequestInfo) => void;
+    /** Every audio, video and data message of a published stream (data without `@setDataFrame`). */
+    readonly message?: (key: string, message: RawMessage) => void;
+    readonly unpublished?: (key: string) => void;
+  };
 }
 
 /** Figures per live stream. */
@@ -231,6 +242,7 @@ class Connection {
         this.#decide(event.requestId, this.server.options.onConnect?.(event.request, this.address), () => {
           this.#connect = event.request;
           clearTimeout(this.#deadline);
+          this.#observe(() => this.server.options.observe?.connected?.(event.request, this.address));
         });
         return;
       case 'publish-request': {
@@ -297,6 +309,15 @@ class Connection {
       );
   }
 
+  /** Runs an observer; one that throws closes this connection, never the server. */
+  #observe(run: () => void): void {
+    try {
+      run();
+    } catch {
+      queueMicrotask(() => this.close());
+    }
+  }
+
   #key(name: string): string {
     return `${this.#connect?.app ?? ''}/${name}`;
   }
@@ -330,6 +351,7 @@ class Connection {
     }
     stream.publisher = { connection: this, streamId };
     this.#published.set(streamId, stream);
+    this.#observe(() => this.server.options.observe?.published?.(stream.key, info));
     for (const player of stream.players)
       player.connection.write(player.connection.session.notify(player.streamId, 'published'));
   }
@@ -340,6 +362,7 @@ class Connection {
     this.#published.delete(streamId);
     stream.publisher = undefined;
     stream.cache.clear();
+    this.#observe(() => this.server.options.observe?.unpublished?.(stream.key));
     for (const player of stream.players)
       player.connection.write(player.connection.session.notify(player.streamId, 'unpublished'));
     if (stream.players.size === 0) this.server.streams.delete(stream.key);
@@ -377,6 +400,7 @@ class Connection {
     stream.messages++;
     stream.bytes += message.payload.length;
     stream.cache.add(message);
+    this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const kind = classify(message);
     const encoded = new Map<string, Uint8Array>();
     const now = Date.now();

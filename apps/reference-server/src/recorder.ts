@@ -1,0 +1,53 @@
+import { mkdirSync, renameSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { RawMessage } from '@rtmp/chunk';
+import { createFlvWriter, type FlvStreamWriter, messageToFlvTag } from '@rtmp/flv';
+
+/** A path segment allowed in recorded names (adversarial plan, "Names"). */
+const SEGMENT = /^[A-Za-z0-9_.\-~]{1,128}$/;
+
+/**
+ * The file a stream key (`app/name`) records to, inside `dir`, or `undefined` when the name is
+ * not allowed: segments outside the allowlist, `.` or `..`, or a path that would leave the
+ * directory once resolved (E3).
+ */
+export function recordingPath(dir: string, key: string): string | undefined {
+  const segments = key.split('/');
+  if (!segments.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) return undefined;
+  const root = resolve(dir);
+  const file = resolve(root, `${segments.join('_')}.flv`);
+  const inside = relative(root, file);
+  return inside.startsWith('..') || inside.includes('/') ? undefined : file;
+}
+
+/**
+ * Records one published stream to FLV: written under `<name>.flv.part` and renamed to
+ * `<name>-<time>.flv` when the stream ends, so a finished name is never a half-written file (F10).
+ */
+export class Recorder {
+  readonly #writer: FlvStreamWriter;
+  readonly #part: string;
+  readonly #final: string;
+  #pending: Promise<void> = Promise.resolve();
+
+  constructor(file: string) {
+    mkdirSync(resolve(file, '..'), { recursive: true });
+    this.#part = `${file}.part`;
+    this.#final = file.replace(/\.flv$/, `-${new Date().toISOString().replace(/[:.]/g, '-')}.flv`);
+    this.#writer = createFlvWriter(this.#part, { hasAudio: true, hasVideo: true });
+  }
+
+  /** Appends a message (audio, video, metadata); writes are queued in order. */
+  write(message: RawMessage): void {
+    const tag = messageToFlvTag(message);
+    if (tag) this.#pending = this.#pending.then(() => this.#writer.write(tag));
+  }
+
+  /** Flushes, closes and renames; resolves with the final path. */
+  async finish(): Promise<string> {
+    await this.#pending;
+    await this.#writer.close();
+    renameSync(this.#part, this.#final);
+    return this.#final;
+  }
+}

@@ -1,0 +1,214 @@
+import { timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { RawMessage } from '@rtmp/chunk';
+import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
+import { RtmpServer, type RtmpServerOptions, type StreamStats } from '@rtmp/server';
+import { createLogger, type Logger } from './log';
+import { Recorder, recordingPath } from './recorder';
+
+/** Options of {@link startReferenceServer}. */
+export interface ReferenceServerOptions {
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /** 0 for an ephemeral port. @default 1935 */
+  readonly port?: number;
+  /** Require `?key=<publishKey>` on publish (compared in constant time, never logged). */
+  readonly publishKey?: string;
+  /** Record every published stream to FLV here. */
+  readonly recordDir?: string;
+  /** Serve JSON statistics (`/`) and health (`/health`) over HTTP on this port (0: ephemeral). */
+  readonly statsPort?: number;
+  /** Where logs go. @default silent */
+  readonly logger?: Logger;
+  /** Messages kept per stream for {@link ReferenceServer.messages}. @default 10000 */
+  readonly keepMessages?: number;
+  /** Anything else for the underlying {@link RtmpServer}. */
+  readonly server?: RtmpServerOptions;
+}
+
+/** What a test needs to assert what its client sent. */
+export interface ReferenceServer {
+  /** `rtmp://host:port` (add `/app/stream`). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The stats URL, when `statsPort` was given. */
+  readonly statsUrl: string | undefined;
+  /** Resolves when `app/name` (or just `name`) is being published; rejects after `timeoutMs`. */
+  waitForPublish(name: string, timeoutMs?: number): Promise<void>;
+  /** Resolves when a publish of `name` ended. */
+  waitForUnpublish(name: string, timeoutMs?: number): Promise<void>;
+  /** Live streams. */
+  streams(): StreamStats[];
+  /** The `connect` requests received, in order. */
+  connects(): ConnectRequest[];
+  /** What was published to `name`: metadata and media messages, in order. */
+  messages(name: string): { metadata: Record<string, unknown> | undefined; media: RawMessage[] };
+  /** Files written (with `recordDir`), in order. */
+  recordings(): string[];
+  close(): Promise<void>;
+}
+
+const keyMatches = (given: string | null, expected: string) => {
+  const a = Buffer.from(given ?? '');
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/**
+ * Starts the reference server in this process, for other projects' tests: an RTMP server that
+ * accepts publishers and players, optionally requires a key and records, and remembers what was
+ * published so a test can check what its client sent.
+ * @example
+ * ```ts
+ * const server = await startReferenceServer({ port: 0 });
+ * // ... point your client at `${server.url}/live/test` ...
+ * await server.waitForPublish('test');
+ * expect(server.messages('test').media.length).toBeGreaterThan(0);
+ * await server.close();
+ * ```
+ */
+export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
+  const log = options.logger ?? createLogger('silent', 'json');
+  const keep = options.keepMessages ?? 10_000;
+  const connects: ConnectRequest[] = [];
+  const published = new Map<string, { metadata: Record<string, unknown> | undefined; media: RawMessage[] }>();
+  const live = new Set<string>();
+  const waiters = new Set<() => void>();
+  const recorders = new Map<string, Recorder>();
+  const recordings: string[] = [];
+  const wake = () => {
+    for (const waiter of waiters) waiter();
+  };
+  const matches = (key: string, name: string) => key === name || key.endsWith(`/${name}`);
+
+  const server = new RtmpServer({
+    ...options.server,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 1935,
+    onPublish: (info) => {
+      if (
+        options.publishKey !== undefined &&
+        !keyMatches(new URLSearchParams(info.query).get('key'), options.publishKey)
+      ) {
+        log('warn', 'publish refused', {
+          app: info.app,
+          name: info.name,
+          address: info.remoteAddress,
+          reason: 'bad or missing key',
+        });
+        return {
+          allow: false,
+          description: 'a valid ?key= is required to publish',
+          code: 'NetStream.Publish.Denied',
+        };
+      }
+      if (
+        options.recordDir !== undefined &&
+        recordingPath(options.recordDir, `${info.app}/${info.name}`) === undefined
+      ) {
+        return { allow: false, description: 'stream name not allowed (A-Z a-z 0-9 _ . - ~, up to 128)' };
+      }
+      return options.server?.onPublish?.(info) ?? true;
+    },
+    observe: {
+      connected: (connect, address) => {
+        connects.push(connect);
+        log('info', 'connected', { app: connect.app, address, flashVer: connect.flashVer ?? '' });
+      },
+      published: (key) => {
+        live.add(key);
+        published.set(key, { metadata: undefined, media: [] });
+        if (options.recordDir !== undefined)
+          recorders.set(key, new Recorder(recordingPath(options.recordDir, key)!));
+        log('info', 'publish', { stream: key });
+        wake();
+      },
+      message: (key, message) => {
+        const entry = published.get(key);
+        if (entry && message.typeId === 18) {
+          entry.metadata = parseMetadata(decodeMessage(message) as DataMessage) ?? entry.metadata;
+        } else if (entry && entry.media.length < keep) {
+          entry.media.push({ ...message, payload: message.payload.slice() });
+        }
+        recorders.get(key)?.write(message);
+      },
+      unpublished: (key) => {
+        live.delete(key);
+        log('info', 'unpublish', { stream: key });
+        const recorder = recorders.get(key);
+        recorders.delete(key);
+        void recorder?.finish().then(
+          (file) => {
+            recordings.push(file);
+            log('info', 'recorded', { stream: key, file });
+            wake();
+          },
+          (error: Error) => log('error', 'recording failed', { stream: key, error: error.message }),
+        );
+        wake();
+      },
+    },
+  });
+  const address = await server.listen();
+
+  let stats: HttpServer | undefined;
+  let statsUrl: string | undefined;
+  if (options.statsPort !== undefined) {
+    stats = createHttpServer((request, response) => {
+      const body =
+        request.url === '/health'
+          ? { ok: true }
+          : { streams: server.stats(), connections: server.connections };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => stats!.listen(options.statsPort, address.host, resolve));
+    statsUrl = `http://${address.host}:${(stats.address() as { port: number }).port}`;
+  }
+
+  const waitFor = (condition: () => boolean, what: string, timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      if (condition()) return resolve();
+      const check = () => {
+        if (!condition()) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      }, timeoutMs);
+      waiters.add(check);
+    });
+
+  return {
+    url: address.url,
+    host: address.host,
+    port: address.port,
+    statsUrl,
+    waitForPublish: (name, timeoutMs = 10_000) =>
+      waitFor(() => [...live].some((key) => matches(key, name)), `a publish of ${name}`, timeoutMs),
+    waitForUnpublish: (name, timeoutMs = 10_000) =>
+      waitFor(
+        () =>
+          [...published.keys()].some((key) => matches(key, name)) &&
+          ![...live].some((key) => matches(key, name)),
+        `the end of ${name}`,
+        timeoutMs,
+      ),
+    streams: () => server.stats(),
+    connects: () => [...connects],
+    messages: (name) =>
+      [...published].find(([key]) => matches(key, name))?.[1] ?? { metadata: undefined, media: [] },
+    recordings: () => [...recordings],
+    async close() {
+      await server.close();
+      await Promise.all(
+        [...recorders.values()].map((recorder) => recorder.finish().then((file) => recordings.push(file))),
+      );
+      recorders.clear();
+      if (stats) await new Promise((resolve) => stats!.close(resolve));
+    },
+  };
+}

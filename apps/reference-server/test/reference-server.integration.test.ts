@@ -1,0 +1,130 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '@rtmp/client';
+import {
+  packetHashes,
+  peerAvailable,
+  probeCodecs,
+  readFlvTags,
+  runProcess,
+  sampleFlv,
+  startProcess,
+} from '@rtmp/test-helpers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ReferenceServer, startReferenceServer } from '../src/index';
+
+const quiet = ['-hide_banner', '-loglevel', 'error'];
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+async function start(options: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
+  const server = await startReferenceServer({ port: 0, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+const publish = (flv: string, url: string) =>
+  runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', url]);
+
+describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)', () => {
+  it('tells a test what its client sent: the connect, the metadata, every media message', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const server = await start();
+    const publishing = publish(flv, `${server.url}/live/cam`);
+    await server.waitForPublish('cam');
+    await publishing;
+    await server.waitForUnpublish('cam');
+    expect(server.connects()[0]).toMatchObject({
+      app: 'live',
+      flashVer: expect.stringMatching(/^FMLE\/3.0/),
+    });
+    const { metadata, media } = server.messages('cam');
+    expect(metadata).toMatchObject({ width: 320, height: 240 });
+    const tags = readFlvTags(flv).filter((t) => t.type !== 18);
+    expect(media.map((m) => Buffer.from(m.payload).toString('hex'))).toEqual(
+      tags.map((t) => Buffer.from(t.body).toString('hex')),
+    );
+  });
+
+  it('with a publish key: publishing without it is denied, with it allowed', async () => {
+    const server = await start({ publishKey: 's3cret' });
+    const connection = await connect(`${server.url}/live`);
+    cleanups.push(() => connection.close());
+    await expect(connection.publish('cam')).rejects.toMatchObject({ statusCode: 'NetStream.Publish.Denied' });
+    await expect(connection.publish('cam?key=wrong')).rejects.toMatchObject({
+      code: 'CLIENT_PUBLISH_REJECTED',
+    });
+    await expect(connection.publish('cam?key=s3cret')).resolves.toBeDefined();
+  });
+
+  it('records to FLV (ffprobe-valid, identical packets) under a temporary name, renamed when done', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const dir = mkdtempSync(join(tmpdir(), 'reference-record-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await start({ recordDir: dir });
+    await publish(flv, `${server.url}/live/cam`);
+    await server.waitForUnpublish('cam');
+    const deadline = Date.now() + 10_000;
+    while (server.recordings().length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const [file] = server.recordings();
+    expect(file).toMatch(/live_cam-.*\.flv$/);
+    expect(readdirSync(dir).some((name) => name.endsWith('.part'))).toBe(false);
+    expect(await probeCodecs(file!)).toEqual(['aac', 'h264']);
+    expect(await packetHashes(file!, 'v')).toEqual(await packetHashes(flv, 'v'));
+  });
+
+  it('E3: names that would leave the record directory are refused and create nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reference-e3-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await start({ recordDir: join(dir, 'records') });
+    const connection = await connect(`${server.url}/live`);
+    cleanups.push(() => connection.close());
+    for (const name of ['../../escape', '..', 'a/../../b', 'bad name', 'x'.repeat(129)]) {
+      await expect(connection.publish(name)).rejects.toMatchObject({ code: 'CLIENT_PUBLISH_REJECTED' });
+    }
+    expect(existsSync(join(dir, 'escape.flv'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('serves statistics and health over HTTP', async () => {
+    const server = await start({ statsPort: 0 });
+    const connection = await connect(`${server.url}/live`);
+    cleanups.push(() => connection.close());
+    await connection.publish('cam');
+    const stats = (await (await fetch(`${server.statsUrl}/`)).json()) as {
+      streams: Array<{ key: string }>;
+      connections: number;
+    };
+    expect(stats.streams.map((s) => s.key)).toEqual(['live/cam']);
+    expect(stats.connections).toBe(1);
+    expect(await (await fetch(`${server.statsUrl}/health`)).json()).toEqual({ ok: true });
+  });
+});
+
+describe('rtmp-reference-server CLI', () => {
+  it('prints one machine-readable line with its URL, serves, and stops cleanly on SIGTERM', async () => {
+    const cli = startProcess(
+      'node',
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0'],
+      {
+        cwd: join(import.meta.dirname, '..'),
+      },
+    );
+    cleanups.push(() => cli.stop());
+    const deadline = Date.now() + 15_000;
+    while (!cli.stdout().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
+    expect(listening).toMatchObject({
+      event: 'listening',
+      url: expect.stringMatching(/^rtmp:\/\/127\.0\.0\.1:\d+$/),
+    });
+    const connection = await connect(`${listening.url}/live`);
+    await connection.publish('cli');
+    await connection.close();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stdout()).toMatch(/"event":"stopped"/);
+  });
+});
