@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log';
 import { startReferenceServer } from './reference-server';
@@ -10,6 +11,7 @@ players play the same URL.
 
   --host HOST            address to listen on (default 127.0.0.1; :: or 0.0.0.0 for all)
   --port PORT            RTMP port (default 1935; 0 picks a free one)
+  --tls-port PORT        also accept rtmps:// on PORT (needs --tls-cert and --tls-key, PEM files)
   --publish-key KEY      require ?key=KEY on publish
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
@@ -32,6 +34,9 @@ const { values } = (() => {
         host: { type: 'string' },
         port: { type: 'string' },
         'publish-key': { type: 'string' },
+        'tls-port': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         'record-dir': { type: 'string' },
         'stats-port': { type: 'string' },
         'log-level': { type: 'string' },
@@ -60,8 +65,22 @@ const format = values['log-format'] ?? 'pretty';
 if (format !== 'json' && format !== 'pretty') fail('--log-format must be json or pretty');
 const logFormat = format as 'json' | 'pretty';
 
+const tlsPort = port('tls-port', values['tls-port'], undefined);
+if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-key'] === undefined)) {
+  fail('--tls-port needs --tls-cert and --tls-key');
+}
+
 try {
   const server = await startReferenceServer({
+    ...(tlsPort !== undefined
+      ? {
+          tls: {
+            port: tlsPort,
+            cert: readFileSync(values['tls-cert']!),
+            key: readFileSync(values['tls-key']!),
+          },
+        }
+      : {}),
     host: values.host ?? '127.0.0.1',
     port: port('port', values.port, 1935)!,
     ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),

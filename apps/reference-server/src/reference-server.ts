@@ -16,6 +16,8 @@ export interface ReferenceServerOptions {
   readonly publishKey?: string;
   /** Record every published stream to FLV here. */
   readonly recordDir?: string;
+  /** Also accept `rtmps://` on this port with this PEM certificate and key. */
+  readonly tls?: { readonly port: number; readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Serve JSON statistics (`/`) and health (`/health`) over HTTP on this port (0: ephemeral). */
   readonly statsPort?: number;
   /** Where logs go. @default silent */
@@ -32,6 +34,8 @@ export interface ReferenceServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** `rtmps://host:port`, when `tls` was given. */
+  readonly tlsUrl: string | undefined;
   /** The stats URL, when `statsPort` was given. */
   readonly statsUrl: string | undefined;
   /** Resolves when `app/name` (or just `name`) is being published; rejects after `timeoutMs`. */
@@ -151,6 +155,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
   });
   const address = await server.listen();
+  const tlsUrl = options.tls
+    ? (await server.listenTls({ ...options.tls, host: address.host })).url
+    : undefined;
 
   let stats: HttpServer | undefined;
   let statsUrl: string | undefined;
@@ -186,6 +193,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     url: address.url,
     host: address.host,
     port: address.port,
+    tlsUrl,
     statsUrl,
     waitForPublish: (name, timeoutMs = 10_000) =>
       waitFor(() => [...live].some((key) => matches(key, name)), `a publish of ${name}`, timeoutMs),

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
@@ -86,6 +87,39 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     }
     expect(existsSync(join(dir, 'escape.flv'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('accepts rtmps:// with --tls-port: our client publishes over TLS, trusting the certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reference-tls-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const cert = readFileSync(join(dir, 'cert.pem'));
+    const server = await start({ tls: { port: 0, cert, key: readFileSync(join(dir, 'key.pem')) } });
+    expect(server.tlsUrl).toMatch(/^rtmps:\/\/127\.0\.0\.1:\d+$/);
+    const connection = await connect(`${server.tlsUrl}/live`, { tls: { ca: cert } });
+    cleanups.push(() => connection.close());
+    await connection.publish('secure');
+    await server.waitForPublish('secure');
   });
 
   it('serves statistics and health over HTTP', async () => {

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { RawMessage } from '@rtmp/chunk';
 import {
   type ConnectRequest,
@@ -112,6 +113,7 @@ class LiveStream {
 export class RtmpServer {
   readonly #options: RtmpServerOptions;
   readonly #server: Server;
+  readonly #tlsServers: Server[] = [];
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   /** @internal */
@@ -124,22 +126,52 @@ export class RtmpServer {
 
   /** Starts listening; resolves with the bound address (port 0 gives an ephemeral one). */
   listen(): Promise<{ host: string; port: number; url: string }> {
-    const host = this.#options.host ?? '127.0.0.1';
+    return this.#bind(this.#server, this.#options.port ?? 1935, this.#options.host ?? '127.0.0.1', 'rtmp');
+  }
+
+  #bind(
+    server: Server,
+    port: number,
+    host: string,
+    scheme: 'rtmp' | 'rtmps',
+  ): Promise<{ host: string; port: number; url: string }> {
     return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(this.#options.port ?? 1935, host, () => {
-        this.#server.off('error', reject);
-        const { port } = this.#server.address() as { port: number };
-        resolve({ host, port, url: `rtmp://${host.includes(':') ? `[${host}]` : host}:${port}` });
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        const bound = (server.address() as { port: number }).port;
+        resolve({
+          host,
+          port: bound,
+          url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+        });
       });
     });
   }
 
+  /**
+   * Also accepts `rtmps://` on a TLS listener (same streams, same policies), e.g. on port 443.
+   * @param options `node:tls` server options (`key`, `cert`, ...) plus where to listen.
+   */
+  listenTls(
+    options: TlsOptions & { port?: number; host?: string },
+  ): Promise<{ host: string; port: number; url: string }> {
+    const { port = 443, host = this.#options.host ?? '127.0.0.1', ...tls } = options;
+    const server = createTlsServer(tls, (socket) => this.#accept(socket));
+    // A failed TLS handshake (a plain RTMP client on this port, a scanner) is that socket's problem.
+    server.on('tlsClientError', () => {});
+    this.#tlsServers.push(server);
+    return this.#bind(server, port, host, 'rtmps');
+  }
+
   /** Stops accepting, tells players the streams ended, and closes every connection. */
   async close(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    const closed = [this.#server, ...this.#tlsServers].map(
+      (server) =>
+        new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
+    );
     for (const connection of this.#connections) connection.close();
-    await closed;
+    await Promise.all(closed);
   }
 
   /** Live streams with their figures. */
