@@ -6,7 +6,6 @@ import {
   probeCodecs,
   readFlvTags,
   readmeShows,
-  runProcess,
   sampleFlv,
   startNginxRtmp,
 } from '@rtmp/test-helpers';

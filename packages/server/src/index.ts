@@ -15,6 +15,7 @@
 
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
+export { diagnostics } from './node/diagnostics';
 export {
   type RequestInfo,
   RtmpServer,
@@ -22,6 +23,7 @@ export {
   type StreamStats,
   type Verdict,
 } from './node/rtmp-server';
+export { type WebhookOptions, webhook } from './node/webhook';
 export {
   type ServerEvent,
   type ServerOutput,

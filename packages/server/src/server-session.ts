@@ -280,6 +280,22 @@ export class ServerSession {
     return [this.encodeMedia(encodeMessage(message))];
   }
 
+  /** A PingRequest carrying `timestamp`: a client must answer with a PingResponse (liveness). */
+  ping(timestamp: number): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    this.#sendMessage(
+      output,
+      {
+        type: 'user-control',
+        streamId: 0,
+        timestamp: 0,
+        event: { kind: 'ping-request', timestamp: timestamp >>> 0 },
+      },
+      CSID.control,
+    );
+    return output.send;
+  }
+
   /** Tells a player its stream's publisher left (StreamEOF, Play.UnpublishNotify), or came back. */
   notify(streamId: number, event: 'unpublished' | 'published'): Uint8Array[] {
     const output: ServerOutput = { send: [], events: [] };

@@ -10,6 +10,7 @@ import {
 } from '@rtmp/messages';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
+import { diagnostics, report } from './diagnostics';
 
 /** What a hook learns about a request. `query` carries stream keys and tokens: never log it. */
 export interface RequestInfo {
@@ -33,6 +34,14 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly port?: number;
   /** From accepting the socket to an accepted `connect`, in ms: a total deadline, not per read. @default 10000 */
   readonly connectTimeoutMs?: number;
+  /** A PingRequest goes to a connection silent this long, in ms. @default 60000 */
+  readonly pingIntervalMs?: number;
+  /** A connection still silent this long after the ping is closed (F5: half-open peers), in ms. @default 30000 */
+  readonly pingTimeoutMs?: number;
+  /** A publisher that sends no media this long after publish is closed (E9), in ms. @default 20000 */
+  readonly publishFirstMediaTimeoutMs?: number;
+  /** A publisher whose media stops this long is closed (E9), in ms. @default 5000 */
+  readonly publishIdleTimeoutMs?: number;
   /** Connections at once. @default 1000 */
   readonly maxConnections?: number;
   /** Connections at once from one address. @default 32 */
@@ -216,12 +225,18 @@ export class RtmpServer {
     }
     this.#perAddress.set(address, perAddress + 1);
     this.#connections.add(new Connection(this, socket, address));
+    report(diagnostics.connection, () => ({ remoteAddress: address }));
   }
 }
 
 /** One client connection. */
 class Connection {
   readonly session: ServerSession;
+  #lastReceived = Date.now();
+  #lastMedia: number | undefined;
+  #publishedAt: number | undefined;
+  #pingedAt: number | undefined;
+  readonly #liveness: NodeJS.Timeout;
   #connect: ConnectRequest | undefined;
   readonly #published = new Map<number, LiveStream>();
   readonly #playing = new Map<number, { stream: LiveStream; player: Player }>();
@@ -237,9 +252,42 @@ class Connection {
     socket.setNoDelay(true);
     // B3, the connect deadline: total, from accept to an accepted connect.
     this.#deadline = setTimeout(() => this.close(), server.options.connectTimeoutMs ?? 10_000);
-    socket.on('data', (bytes: Buffer) => this.#output(this.session.receive(bytes)));
+    socket.on('data', (bytes: Buffer) => {
+      this.#lastReceived = Date.now();
+      this.#pingedAt = undefined;
+      this.#output(this.session.receive(bytes));
+    });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+    const options = server.options;
+    const tick = Math.min(options.pingIntervalMs ?? 60_000, options.publishIdleTimeoutMs ?? 5000, 1000);
+    this.#liveness = setInterval(() => this.#checkLiveness(), tick);
+    this.#liveness.unref();
+  }
+
+  /** Pings silent peers, closes dead ones and idle publishers (F5, E9). */
+  #checkLiveness(): void {
+    const options = this.server.options;
+    const now = Date.now();
+    if (this.#pingedAt !== undefined && now - this.#pingedAt >= (options.pingTimeoutMs ?? 30_000)) {
+      this.close();
+      return;
+    }
+    if (
+      this.#pingedAt === undefined &&
+      now - this.#lastReceived >= (options.pingIntervalMs ?? 60_000) &&
+      this.session.state === 'connected'
+    ) {
+      this.#pingedAt = now;
+      this.write(this.session.ping(now));
+    }
+    if (this.#publishedAt !== undefined) {
+      const idle =
+        this.#lastMedia === undefined
+          ? now - this.#publishedAt >= (options.publishFirstMediaTimeoutMs ?? 20_000)
+          : now - this.#lastMedia >= (options.publishIdleTimeoutMs ?? 5000);
+      if (idle) this.close();
+    }
   }
 
   write(pieces: readonly Uint8Array[]): void {
@@ -257,6 +305,8 @@ class Connection {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#deadline);
+    clearInterval(this.#liveness);
+    report(diagnostics.close, () => ({ remoteAddress: this.address }));
     for (const streamId of [...this.#published.keys()]) this.#unpublish(streamId);
     for (const streamId of [...this.#playing.keys()]) this.#stopPlaying(streamId);
     this.socket.destroy();
@@ -306,6 +356,7 @@ class Connection {
         else this.#stopPlaying(event.streamId);
         return;
       case 'protocol-error':
+        report(diagnostics.error, () => ({ remoteAddress: this.address, error: event.error }));
         this.close();
         return;
       case 'player-control':
@@ -383,7 +434,9 @@ class Connection {
     }
     stream.publisher = { connection: this, streamId };
     this.#published.set(streamId, stream);
+    this.#publishedAt = Date.now();
     this.#observe(() => this.server.options.observe?.published?.(stream.key, info));
+    report(diagnostics.publish, () => ({ stream: stream.key, remoteAddress: this.address }));
     for (const player of stream.players)
       player.connection.write(player.connection.session.notify(player.streamId, 'published'));
   }
@@ -392,6 +445,7 @@ class Connection {
     const stream = this.#published.get(streamId);
     if (!stream) return;
     this.#published.delete(streamId);
+    if (this.#published.size === 0) this.#publishedAt = this.#lastMedia = undefined;
     stream.publisher = undefined;
     stream.cache.clear();
     this.#observe(() => this.server.options.observe?.unpublished?.(stream.key));
@@ -411,6 +465,7 @@ class Connection {
     };
     stream.players.add(player);
     this.#playing.set(streamId, { stream, player });
+    report(diagnostics.play, () => ({ stream: stream.key, remoteAddress: this.address }));
     // A late joiner starts with metadata, codec configuration and the GOP; an early one waits.
     for (const message of stream.cache.joinSequence())
       this.write([this.session.encodeMedia({ ...message, streamId })]);
@@ -429,6 +484,7 @@ class Connection {
   #broadcast(streamId: number, message: RawMessage): void {
     const stream = this.#published.get(streamId);
     if (!stream) return;
+    this.#lastMedia = Date.now();
     stream.messages++;
     stream.bytes += message.payload.length;
     stream.cache.add(message);
