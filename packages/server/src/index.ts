@@ -18,6 +18,7 @@ export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache 
 export { diagnostics } from './node/diagnostics';
 export {
   type RequestInfo,
+  RTMP_SERVER_DEFAULTS,
   RtmpServer,
   type RtmpServerOptions,
   type StreamStats,

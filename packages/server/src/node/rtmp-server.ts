@@ -71,6 +71,35 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   };
 }
 
+/** The named defaults of {@link RtmpServerOptions}' limits and deadlines. */
+export const RTMP_SERVER_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 1935,
+  connectTimeoutMs: 10_000,
+  pingIntervalMs: 60_000,
+  pingTimeoutMs: 30_000,
+  publishFirstMediaTimeoutMs: 20_000,
+  publishIdleTimeoutMs: 5000,
+  maxConnections: 1000,
+  maxConnectionsPerAddress: 32,
+  maxPlayerQueueBytes: 8 * 1024 * 1024,
+  playerDrainTimeoutMs: 30_000,
+  gopCacheMaxMessages: DEFAULT_GOP_CACHE_MAX_MESSAGES,
+  gopCacheMaxBytes: DEFAULT_GOP_CACHE_MAX_BYTES,
+} as const;
+
+type Defaults = typeof RTMP_SERVER_DEFAULTS;
+/** Options with every default filled in. */
+type ResolvedOptions = Omit<RtmpServerOptions, keyof Defaults> & {
+  readonly [K in keyof Defaults]: Defaults[K] extends string ? string : number;
+};
+
+function resolveOptions(options: RtmpServerOptions): ResolvedOptions {
+  const resolved: Record<string, unknown> = { ...options };
+  for (const [key, value] of Object.entries(RTMP_SERVER_DEFAULTS)) resolved[key] ??= value;
+  return resolved as ResolvedOptions;
+}
+
 /** Figures per live stream. */
 export interface StreamStats {
   readonly key: string;
@@ -101,12 +130,9 @@ class LiveStream {
 
   constructor(
     readonly key: string,
-    options: RtmpServerOptions,
+    options: ResolvedOptions,
   ) {
-    this.cache = new JoinCache(
-      options.gopCacheMaxMessages ?? DEFAULT_GOP_CACHE_MAX_MESSAGES,
-      options.gopCacheMaxBytes ?? DEFAULT_GOP_CACHE_MAX_BYTES,
-    );
+    this.cache = new JoinCache(options.gopCacheMaxMessages, options.gopCacheMaxBytes);
   }
 }
 
@@ -120,7 +146,7 @@ class LiveStream {
  * never slowed by players.
  */
 export class RtmpServer {
-  readonly #options: RtmpServerOptions;
+  readonly #options: ResolvedOptions;
   readonly #server: Server;
   readonly #tlsServers: Server[] = [];
   readonly #connections = new Set<Connection>();
@@ -129,13 +155,13 @@ export class RtmpServer {
   readonly streams = new Map<string, LiveStream>();
 
   constructor(options: RtmpServerOptions = {}) {
-    this.#options = options;
+    this.#options = resolveOptions(options);
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
   /** Starts listening; resolves with the bound address (port 0 gives an ephemeral one). */
   listen(): Promise<{ host: string; port: number; url: string }> {
-    return this.#bind(this.#server, this.#options.port ?? 1935, this.#options.host ?? '127.0.0.1', 'rtmp');
+    return this.#bind(this.#server, this.#options.port, this.#options.host, 'rtmp');
   }
 
   #bind(
@@ -165,7 +191,7 @@ export class RtmpServer {
   listenTls(
     options: TlsOptions & { port?: number; host?: string },
   ): Promise<{ host: string; port: number; url: string }> {
-    const { port = 443, host = this.#options.host ?? '127.0.0.1', ...tls } = options;
+    const { port = 443, host = this.#options.host, ...tls } = options;
     const server = createTlsServer(tls, (socket) => this.#accept(socket));
     // A failed TLS handshake (a plain RTMP client on this port, a scanner) is that socket's problem.
     server.on('tlsClientError', () => {});
@@ -201,7 +227,7 @@ export class RtmpServer {
   }
 
   /** @internal */
-  get options(): RtmpServerOptions {
+  get options(): ResolvedOptions {
     return this.#options;
   }
 
@@ -217,8 +243,8 @@ export class RtmpServer {
     const address = socket.remoteAddress ?? 'unknown';
     const perAddress = this.#perAddress.get(address) ?? 0;
     if (
-      this.#connections.size >= (this.#options.maxConnections ?? 1000) ||
-      perAddress >= (this.#options.maxConnectionsPerAddress ?? 32)
+      this.#connections.size >= this.#options.maxConnections ||
+      perAddress >= this.#options.maxConnectionsPerAddress
     ) {
       socket.destroy(); // E8: refused fast; the others are not disturbed
       return;
@@ -251,7 +277,7 @@ class Connection {
     this.session = new ServerSession(server.options);
     socket.setNoDelay(true);
     // B3, the connect deadline: total, from accept to an accepted connect.
-    this.#deadline = setTimeout(() => this.close(), server.options.connectTimeoutMs ?? 10_000);
+    this.#deadline = setTimeout(() => this.close(), server.options.connectTimeoutMs);
     socket.on('data', (bytes: Buffer) => {
       this.#lastReceived = Date.now();
       this.#pingedAt = undefined;
@@ -260,7 +286,7 @@ class Connection {
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
     const options = server.options;
-    const tick = Math.min(options.pingIntervalMs ?? 60_000, options.publishIdleTimeoutMs ?? 5000, 1000);
+    const tick = Math.min(options.pingIntervalMs, options.publishIdleTimeoutMs, 1000);
     this.#liveness = setInterval(() => this.#checkLiveness(), tick);
     this.#liveness.unref();
   }
@@ -269,13 +295,13 @@ class Connection {
   #checkLiveness(): void {
     const options = this.server.options;
     const now = Date.now();
-    if (this.#pingedAt !== undefined && now - this.#pingedAt >= (options.pingTimeoutMs ?? 30_000)) {
+    if (this.#pingedAt !== undefined && now - this.#pingedAt >= options.pingTimeoutMs) {
       this.close();
       return;
     }
     if (
       this.#pingedAt === undefined &&
-      now - this.#lastReceived >= (options.pingIntervalMs ?? 60_000) &&
+      now - this.#lastReceived >= options.pingIntervalMs &&
       this.session.state === 'connected'
     ) {
       this.#pingedAt = now;
@@ -284,8 +310,8 @@ class Connection {
     if (this.#publishedAt !== undefined) {
       const idle =
         this.#lastMedia === undefined
-          ? now - this.#publishedAt >= (options.publishFirstMediaTimeoutMs ?? 20_000)
-          : now - this.#lastMedia >= (options.publishIdleTimeoutMs ?? 5000);
+          ? now - this.#publishedAt >= options.publishFirstMediaTimeoutMs
+          : now - this.#lastMedia >= options.publishIdleTimeoutMs;
       if (idle) this.close();
     }
   }
@@ -508,7 +534,7 @@ class Connection {
   /** Whether a player takes this message now, given what it has queued (F1, F2). */
   #admit(player: Player, kind: MessageKind, now: number, stream: LiveStream): boolean {
     const options = this.server.options;
-    const budget = options.maxPlayerQueueBytes ?? 8 * 1024 * 1024;
+    const budget = options.maxPlayerQueueBytes;
     const queued = player.connection.socket.writableLength;
     if (kind === 'config') return true; // small, and players cannot decode without it
     if (queued <= budget && !(player.waitingForKeyframe && kind !== 'keyframe')) {
@@ -523,7 +549,7 @@ class Connection {
     stream.dropped++;
     if (kind === 'inter' || kind === 'keyframe' || kind === 'audio') player.waitingForKeyframe = true;
     player.congestedSince ??= now;
-    if (queued > budget && now - player.congestedSince > (options.playerDrainTimeoutMs ?? 30_000))
+    if (queued > budget && now - player.congestedSince > options.playerDrainTimeoutMs)
       player.connection.close();
     return false;
   }
