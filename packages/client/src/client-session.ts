@@ -456,14 +456,25 @@ export class ClientSession {
         return;
       case 'audio':
       case 'video':
-      case 'data':
-        if (this.#streams.get(message.streamId)?.role === 'play') {
-          output.events.push({ type: 'media', streamId: message.streamId, message });
-        }
+      case 'data': {
+        const streamId = this.#playingStreamOf(message.streamId);
+        if (streamId !== undefined) output.events.push({ type: 'media', streamId, message });
         return;
+      }
       default:
         return; // control messages were applied by the chunk decoder
     }
+  }
+
+  /**
+   * The played stream a media message belongs to. node-media-server sends every media message on
+   * message stream 0 (the NetConnection's); with exactly one stream playing, that is unambiguous.
+   */
+  #playingStreamOf(messageStreamId: number): number | undefined {
+    if (this.#streams.get(messageStreamId)?.role === 'play') return messageStreamId;
+    if (messageStreamId !== 0) return undefined;
+    const playing = [...this.#streams].filter(([, stream]) => stream.role === 'play');
+    return playing.length === 1 ? playing[0]![0] : undefined;
   }
 
   #handleCommand(message: CommandMessage, output: ClientOutput): void {

@@ -141,6 +141,34 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     expect(pair.events.filter((e) => e.type === 'media')).toEqual([]); // not a stream it plays
   });
 
+  it("takes media on message stream 0 (node-media-server's habit) for the one stream it plays", () => {
+    const pair = new Pair({}, 3, { player: true });
+    pair.take('connected');
+    const media = () => pair.events.filter((e) => e.type === 'media');
+    pair.fromServer(
+      pair.server.send({ type: 'video', streamId: 0, timestamp: 1, payload: Uint8Array.of(0x17) }, 7),
+    );
+    expect(media()).toEqual([]); // nothing playing yet
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(1, 'cam'));
+    pair.take('play-started');
+    pair.fromServer(
+      pair.server.send({ type: 'video', streamId: 0, timestamp: 40, payload: Uint8Array.of(0x27) }, 7),
+    );
+    expect(pair.take('media')).toMatchObject({
+      streamId: 1,
+      message: { timestamp: 40, payload: Uint8Array.of(0x27) },
+    });
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(2, 'other'));
+    pair.fromServer(
+      pair.server.send({ type: 'video', streamId: 0, timestamp: 80, payload: Uint8Array.of(0x27) }, 7),
+    );
+    expect(media()).toEqual([]); // two streams playing (the second's answer pending): stream 0 is ambiguous
+  });
+
   it('answers pings and acknowledges at the window', () => {
     const pair = new Pair();
     pair.take('connected');

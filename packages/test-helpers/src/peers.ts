@@ -143,6 +143,8 @@ export interface NginxRtmp {
   readonly port: number;
   readonly url: string;
   readonly prefix: string;
+  /** nginx runs as one process (`master_process off`): this is it. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -166,7 +168,7 @@ master_process off;
 worker_processes 1;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/error.log info;
-events { worker_connections 256; }
+events { worker_connections 1024; }
 rtmp {
   server {
     listen ${literal}:${port};
@@ -202,6 +204,7 @@ rtmp {
       port,
       url: `rtmp://${literal}:${port}`,
       prefix,
+      pid: proc.child.pid!,
       async stop() {
         await proc.stop();
         rmSync(prefix, { recursive: true, force: true });

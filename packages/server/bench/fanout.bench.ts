@@ -1,0 +1,218 @@
+// Fan-out: one publisher, N players, against node-media-server and nginx-rtmp in the same run.
+// The server under test is pinned to core 0, this load generator to core 1. Not part of the tests:
+//   pnpm --filter @rtmp/server bench [-- --players 1,10,50,200 --seconds 8 --speed 1 --servers ours,nms,nginx]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { encode } from '@rtmp/amf0';
+import { connect, type RtmpConnection } from '@rtmp/client';
+import {
+  freePort,
+  type ManagedProcess,
+  readFlvTags,
+  startNginxRtmp,
+  startProcess,
+  waitForPort,
+} from '@rtmp/test-helpers';
+
+const { values: flags } = parseArgs({
+  options: {
+    players: { type: 'string', default: '1,10,50,200' },
+    seconds: { type: 'string', default: '8' },
+    speed: { type: 'string', default: '1' },
+    servers: { type: 'string', default: 'ours,nms,nginx' },
+  },
+});
+const here = dirname(import.meta.filename);
+
+/** 2.5 Mbit/s of video (30 fps, keyframe every 2 s) and 128 kbit/s of audio, as an encoder sends it. */
+const FPS = 30;
+const GOP_FRAMES = 60;
+const KEYFRAME_BYTES = 50_000;
+const INTER_FRAME_BYTES = 9_600;
+const AUDIO_FRAME_BYTES = 372;
+/** Video payloads carry the send time (f64 ms) and a sequence number (u32) after the 5-byte AVC header. */
+const STAMP_AT = 5;
+
+interface Server {
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(kind: string): Promise<Server> {
+  if (kind === 'nginx') {
+    const nginx = await startNginxRtmp();
+    execFileSync('taskset', ['-pc', '0', String(nginx.pid)], { stdio: 'ignore' });
+    return { url: `${nginx.url}/live`, pid: nginx.pid, stop: () => nginx.stop() };
+  }
+  const port = await freePort();
+  const args =
+    kind === 'nms'
+      ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
+      : [process.execPath, '--import', 'tsx', join(here, 'our-server.ts'), String(port)];
+  const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);
+  await waitForPort(port);
+  return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
+}
+
+/** CPU time (user + system) of a process in ms, and its peak resident set in bytes. */
+function processFigures(pid: number): { cpuMs: number; peakRss: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return { cpuMs: ticks * 10, peakRss: Number(hwm?.[1] ?? 0) * 1024 };
+}
+
+interface PlayerTally {
+  bytes: number;
+  frames: number;
+  lastSequence: number;
+  readonly latencies: number[];
+}
+
+async function runPlayer(connection: RtmpConnection, tally: PlayerTally, from: () => number): Promise<void> {
+  const player = await connection.play('bench');
+  for await (const event of player) {
+    if (event.type !== 'audio' && event.type !== 'video') continue;
+    tally.bytes += event.payload.length;
+    if (event.type !== 'video' || event.payload[1] !== 1) continue;
+    const view = new DataView(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength);
+    const sequence = view.getUint32(STAMP_AT + 8);
+    tally.lastSequence = sequence;
+    if (sequence < from()) continue;
+    tally.frames++;
+    tally.latencies.push(performance.now() - view.getFloat64(STAMP_AT));
+  }
+}
+
+const sample = readFlvTags(join(here, '../../../apps/publisher-demo/media/sample.flv'));
+const videoConfig = sample.find((tag) => tag.type === 9 && tag.body[1] === 0)!.body;
+const audioConfig = sample.find((tag) => tag.type === 8 && tag.body[1] === 0)!.body;
+
+function videoFrame(sequence: number): Uint8Array {
+  const key = sequence % GOP_FRAMES === 0;
+  const frame = new Uint8Array(key ? KEYFRAME_BYTES : INTER_FRAME_BYTES);
+  frame[0] = key ? 0x17 : 0x27;
+  frame[1] = 1;
+  const view = new DataView(frame.buffer);
+  view.setFloat64(STAMP_AT, performance.now());
+  view.setUint32(STAMP_AT + 8, sequence);
+  return frame;
+}
+
+const AUDIO_FRAME = new Uint8Array(AUDIO_FRAME_BYTES).fill(0x21);
+AUDIO_FRAME[0] = 0xaf;
+AUDIO_FRAME[1] = 1;
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted.length === 0
+    ? Number.NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+async function measure(kind: string, players: number, seconds: number, speed: number) {
+  const server = await startServer(kind);
+  try {
+    const publishing = await connect(server.url);
+    const publisher = await publishing.publish('bench');
+    await publisher.writeData(
+      0,
+      Buffer.concat([
+        encode('@setDataFrame'),
+        encode('onMetaData'),
+        encode({ width: 1280, height: 720, videocodecid: 7, audiocodecid: 10 }),
+      ]),
+    );
+    await publisher.writeVideo(0, videoConfig);
+    await publisher.writeAudio(0, audioConfig);
+
+    let sequence = 0;
+    let measureFrom = Number.POSITIVE_INFINITY;
+    let audioTime = 0;
+    const started = performance.now();
+    const sendDue = async (until: number) => {
+      while (sequence <= until) {
+        const timestamp = Math.round((sequence * 1000) / FPS);
+        await publisher.writeVideo(timestamp, videoFrame(sequence));
+        while (audioTime <= timestamp) {
+          await publisher.writeAudio(Math.round(audioTime), AUDIO_FRAME);
+          audioTime += 1024 / 44.1;
+        }
+        sequence++;
+      }
+    };
+    // The publisher keeps real time (times the speed) on its own timer while players join.
+    let stopped = false;
+    const pump = (async () => {
+      while (!stopped) {
+        await sendDue(Math.floor((((performance.now() - started) * speed) / 1000) * FPS));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    })();
+
+    const tallies: PlayerTally[] = [];
+    const connections: RtmpConnection[] = [];
+    const playing: Promise<void>[] = [];
+    for (let i = 0; i < players; i++) {
+      const tally: PlayerTally = { bytes: 0, frames: 0, lastSequence: -1, latencies: [] };
+      const connection = await connect(server.url);
+      tallies.push(tally);
+      connections.push(connection);
+      playing.push(runPlayer(connection, tally, () => measureFrom).catch(() => {}));
+    }
+    // Everyone is playing once every player has seen a frame; then the window opens.
+    const joinDeadline = performance.now() + 20_000;
+    while (tallies.some((tally) => tally.lastSequence < 0) && performance.now() < joinDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    measureFrom = sequence + 1;
+    for (const tally of tallies) tally.bytes = 0;
+    const before = processFigures(server.pid);
+    const windowStart = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    stopped = true;
+    await pump;
+    const lastSent = sequence - 1;
+    // Stragglers: wait (bounded) for the last frame to reach every player.
+    const drainDeadline = performance.now() + 3000;
+    while (tallies.some((tally) => tally.lastSequence < lastSent) && performance.now() < drainDeadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const windowMs = performance.now() - windowStart;
+    const after = processFigures(server.pid);
+
+    const delivered = tallies.reduce((sum, tally) => sum + tally.bytes, 0);
+    const latencies = tallies.flatMap((tally) => tally.latencies).sort((a, b) => a - b);
+    const expected = (lastSent - measureFrom + 1) * players;
+    const received = tallies.reduce((sum, tally) => sum + tally.frames, 0);
+    await Promise.all(connections.map((connection) => connection.close().catch(() => {})));
+    await publishing.close().catch(() => {});
+    await Promise.all(playing);
+    const cpuMs = after.cpuMs - before.cpuMs;
+    return {
+      server: kind,
+      players,
+      'egress Mbit/s': ((delivered * 8) / windowMs / 1000).toFixed(1),
+      'server CPU %': ((cpuMs / windowMs) * 100).toFixed(0),
+      'CPU ms/MB': (cpuMs / (delivered / 1e6)).toFixed(2),
+      'peak RSS MB': (after.peakRss / 1e6).toFixed(0),
+      'p50 ms': percentile(latencies, 0.5).toFixed(1),
+      'p99 ms': percentile(latencies, 0.99).toFixed(1),
+      lost: expected - received,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+const rows = [];
+for (const players of flags.players.split(',').map(Number)) {
+  for (const kind of flags.servers.split(',')) {
+    const row = await measure(kind, players, Number(flags.seconds), Number(flags.speed));
+    console.log(JSON.stringify(row));
+    rows.push(row);
+  }
+}
+console.table(rows);
