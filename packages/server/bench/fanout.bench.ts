@@ -51,7 +51,14 @@ async function startServer(kind: string): Promise<Server> {
   const args =
     kind === 'nms'
       ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
-      : [process.execPath, '--import', 'tsx', join(here, 'our-server.ts'), String(port)];
+      : [
+          process.execPath,
+          ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+          '--import',
+          'tsx',
+          join(here, 'our-server.ts'),
+          String(port),
+        ];
   const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);
   await waitForPort(port);
   return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
@@ -207,7 +214,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
 }
 
 execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
-const rows = [];
+const rows: Awaited<ReturnType<typeof measure>>[] = [];
 for (const players of flags.players.split(',').map(Number)) {
   for (const kind of flags.servers.split(',')) {
     const row = await measure(kind, players, Number(flags.seconds), Number(flags.speed));
@@ -216,3 +223,10 @@ for (const players of flags.players.split(',').map(Number)) {
   }
 }
 console.table(rows);
+// Ratios of our CPU per delivered MB to each peer's, per player count (below 1: we spend less).
+for (const players of new Set(rows.map((row) => row.players))) {
+  const cpu = (server: string) =>
+    Number(rows.find((row) => row.players === players && row.server === server)?.['CPU ms/MB']);
+  const ratios = ['nms', 'nginx'].map((peer) => `${peer} ${(cpu('ours') / cpu(peer)).toFixed(2)}×`);
+  console.log(`${players} players: our CPU per delivered MB vs ${ratios.join(', ')}`);
+}

@@ -50,6 +50,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly maxPlayerQueueBytes?: number;
   /** A player that stays over its queue budget this long is closed, in ms. @default 30000 */
   readonly playerDrainTimeoutMs?: number;
+  /**
+   * Holds each player's writes this long so they leave in one syscall (SRS's merged write): less
+   * CPU per delivered byte for this much added latency. 0 merges only what one read produced.
+   * @default 0
+   */
+  readonly fanOutMergeMs?: number;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
   /** Decides connects. @default allow */
@@ -84,6 +90,7 @@ export const RTMP_SERVER_DEFAULTS = {
   maxConnectionsPerAddress: 32,
   maxPlayerQueueBytes: 8 * 1024 * 1024,
   playerDrainTimeoutMs: 30_000,
+  fanOutMergeMs: 0,
   gopCacheMaxMessages: DEFAULT_GOP_CACHE_MAX_MESSAGES,
   gopCacheMaxBytes: DEFAULT_GOP_CACHE_MAX_BYTES,
 } as const;
@@ -151,6 +158,9 @@ export class RtmpServer {
   readonly #tlsServers: Server[] = [];
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
+  readonly #corked = new Set<Socket>();
+  #batching = false;
+  #mergeTimer: NodeJS.Timeout | undefined;
   /** @internal */
   readonly streams = new Map<string, LiveStream>();
 
@@ -205,6 +215,8 @@ export class RtmpServer {
       (server) =>
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
+    clearTimeout(this.#mergeTimer);
+    this.#uncorkAll();
     for (const connection of this.#connections) connection.close();
     await Promise.all(closed);
   }
@@ -224,6 +236,40 @@ export class RtmpServer {
   /** Connections open now. */
   get connections(): number {
     return this.#connections.size;
+  }
+
+  /**
+   * @internal Runs `work` (one read from a socket) with the player sockets it writes to corked,
+   * then uncorks them (now, or after `fanOutMergeMs`): the messages of one read leave as one
+   * writev per player, not one write each. Syscalls are most of fan-out's cost.
+   */
+  batchWrites(work: () => void): void {
+    if (this.#batching) {
+      work();
+      return;
+    }
+    this.#batching = true;
+    try {
+      work();
+    } finally {
+      this.#batching = false;
+      const mergeMs = this.#options.fanOutMergeMs;
+      if (mergeMs === 0) this.#uncorkAll();
+      else this.#mergeTimer ??= setTimeout(() => this.#uncorkAll(), mergeMs);
+    }
+  }
+
+  /** @internal */
+  corkUntilBatchEnds(socket: Socket): void {
+    if (this.#corked.has(socket)) return;
+    socket.cork();
+    this.#corked.add(socket);
+  }
+
+  #uncorkAll(): void {
+    this.#mergeTimer = undefined;
+    for (const socket of this.#corked) socket.uncork();
+    this.#corked.clear();
   }
 
   /** @internal */
@@ -281,7 +327,7 @@ class Connection {
     socket.on('data', (bytes: Buffer) => {
       this.#lastReceived = Date.now();
       this.#pingedAt = undefined;
-      this.#output(this.session.receive(bytes));
+      this.server.batchWrites(() => this.#output(this.session.receive(bytes)));
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -527,6 +573,7 @@ class Connection {
         encoded.set(key, bytes);
       }
       if (!this.#admit(player, kind, now, stream)) continue;
+      this.server.corkUntilBatchEnds(player.connection.socket);
       player.connection.write([bytes]);
     }
   }
