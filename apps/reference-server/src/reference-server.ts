@@ -164,9 +164,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   if (options.statsPort !== undefined) {
     stats = createHttpServer((request, response) => {
       const body =
-        request.url === '/health'
-          ? { ok: true }
-          : { streams: server.stats(), connections: server.connections };
+        request.url === '/health' ? { ok: true } : { ...server.traffic(), streams: server.stats() };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => stats!.listen(options.statsPort, address.host, resolve));

@@ -130,9 +130,14 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     const stats = (await (await fetch(`${server.statsUrl}/`)).json()) as {
       streams: Array<{ key: string }>;
       connections: number;
+      bytesIn: number;
+      bytesOut: number;
     };
     expect(stats.streams.map((s) => s.key)).toEqual(['live/cam']);
     expect(stats.connections).toBe(1);
+    // At least the handshake: C0+C1+C2 in, S0+S1+S2 out.
+    expect(stats.bytesIn).toBeGreaterThan(1 + 1536 * 2);
+    expect(stats.bytesOut).toBeGreaterThan(1 + 1536 * 2);
     expect(await (await fetch(`${server.statsUrl}/health`)).json()).toEqual({ ok: true });
   });
 });

@@ -16,12 +16,12 @@
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
 export { diagnostics } from './node/diagnostics';
+export type { StreamStats } from './node/live-stream';
 export {
   type RequestInfo,
   RTMP_SERVER_DEFAULTS,
   RtmpServer,
   type RtmpServerOptions,
-  type StreamStats,
   type Verdict,
 } from './node/rtmp-server';
 export { type WebhookOptions, webhook } from './node/webhook';

@@ -94,6 +94,12 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     expect(first).toBeGreaterThan(0);
     expect(first % 25).toBe(0); // a keyframe every 25 frames: the GOP cache starts on one
     expect(played).toEqual(source.slice(first, first + played.length));
+    expect(server.stats().find((s) => s.key === 'live/late')).toMatchObject({
+      videoCodec: 'avc1',
+      audioCodec: 'mp4a',
+      bitrateKbps: expect.any(Number),
+    });
+    expect(server.stats().find((s) => s.key === 'live/late')?.bitrateKbps).toBeGreaterThan(0);
   });
 
   it('rtmpdump plays through the server: its file has the source’s video packets', async () => {

@@ -8,9 +8,12 @@ import {
   isKeyframe,
   isVideoSequenceHeader,
 } from '@rtmp/messages';
-import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from '../join-cache';
+import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { diagnostics, report } from './diagnostics';
+import { LiveStream, type Player as StreamPlayer, type StreamStats } from './live-stream';
+
+type Player = StreamPlayer<Connection>;
 
 /** What a hook learns about a request. `query` carries stream keys and tokens: never log it. */
 export interface RequestInfo {
@@ -107,42 +110,6 @@ function resolveOptions(options: RtmpServerOptions): ResolvedOptions {
   return resolved as ResolvedOptions;
 }
 
-/** Figures per live stream. */
-export interface StreamStats {
-  readonly key: string;
-  readonly publishing: boolean;
-  readonly players: number;
-  readonly messages: number;
-  readonly bytes: number;
-  readonly dropped: number;
-}
-
-/** One player of a live stream: where shared bytes go, and its drop state. */
-interface Player {
-  readonly connection: Connection;
-  readonly streamId: number;
-  waitingForKeyframe: boolean;
-  congestedSince: number | undefined;
-  dropped: number;
-}
-
-/** A live stream: at most one publisher, any number of players, the join cache. */
-class LiveStream {
-  publisher: { connection: Connection; streamId: number } | undefined;
-  readonly players = new Set<Player>();
-  readonly cache: JoinCache;
-  messages = 0;
-  bytes = 0;
-  dropped = 0;
-
-  constructor(
-    readonly key: string,
-    options: ResolvedOptions,
-  ) {
-    this.cache = new JoinCache(options.gopCacheMaxMessages, options.gopCacheMaxBytes);
-  }
-}
-
 /**
  * An RTMP server on node:net: one {@link ServerSession} per socket, a registry of live streams
  * (`app/name`, one publisher each; a second gets `NetStream.Publish.BadName`), and fan-out that
@@ -160,9 +127,11 @@ export class RtmpServer {
   readonly #perAddress = new Map<string, number>();
   readonly #corked = new Set<Socket>();
   #batching = false;
+  #closedBytesIn = 0;
+  #closedBytesOut = 0;
   #mergeTimer: NodeJS.Timeout | undefined;
   /** @internal */
-  readonly streams = new Map<string, LiveStream>();
+  readonly streams = new Map<string, LiveStream<Connection>>();
 
   constructor(options: RtmpServerOptions = {}) {
     this.#options = resolveOptions(options);
@@ -223,14 +192,18 @@ export class RtmpServer {
 
   /** Live streams with their figures. */
   stats(): StreamStats[] {
-    return [...this.streams.values()].map((s) => ({
-      key: s.key,
-      publishing: s.publisher !== undefined,
-      players: s.players.size,
-      messages: s.messages,
-      bytes: s.bytes,
-      dropped: s.dropped,
-    }));
+    return [...this.streams.values()].map((stream) => stream.stats());
+  }
+
+  /** Connections open now, and bytes received and sent over all connections since listening. */
+  traffic(): { connections: number; bytesIn: number; bytesOut: number } {
+    let bytesIn = this.#closedBytesIn;
+    let bytesOut = this.#closedBytesOut;
+    for (const { socket } of this.#connections) {
+      bytesIn += socket.bytesRead;
+      bytesOut += socket.bytesWritten;
+    }
+    return { connections: this.#connections.size, bytesIn, bytesOut };
   }
 
   /** Connections open now. */
@@ -280,6 +253,8 @@ export class RtmpServer {
   /** @internal */
   forget(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
+    this.#closedBytesIn += connection.socket.bytesRead;
+    this.#closedBytesOut += connection.socket.bytesWritten;
     const count = (this.#perAddress.get(connection.address) ?? 1) - 1;
     if (count > 0) this.#perAddress.set(connection.address, count);
     else this.#perAddress.delete(connection.address);
@@ -310,8 +285,8 @@ class Connection {
   #pingedAt: number | undefined;
   readonly #liveness: NodeJS.Timeout;
   #connect: ConnectRequest | undefined;
-  readonly #published = new Map<number, LiveStream>();
-  readonly #playing = new Map<number, { stream: LiveStream; player: Player }>();
+  readonly #published = new Map<number, LiveStream<Connection>>();
+  readonly #playing = new Map<number, { stream: LiveStream<Connection>; player: Player }>();
   readonly #deadline: NodeJS.Timeout;
   #closed = false;
 
@@ -487,11 +462,12 @@ class Connection {
     };
   }
 
-  #stream(name: string): LiveStream {
+  #stream(name: string): LiveStream<Connection> {
     const key = this.#key(name);
     let stream = this.server.streams.get(key);
     if (!stream) {
-      stream = new LiveStream(key, this.server.options);
+      const { gopCacheMaxMessages, gopCacheMaxBytes } = this.server.options;
+      stream = new LiveStream<Connection>(key, gopCacheMaxMessages, gopCacheMaxBytes);
       this.server.streams.set(key, stream);
     }
     return stream;
@@ -556,14 +532,12 @@ class Connection {
   #broadcast(streamId: number, message: RawMessage): void {
     const stream = this.#published.get(streamId);
     if (!stream) return;
-    this.#lastMedia = Date.now();
-    stream.messages++;
-    stream.bytes += message.payload.length;
-    stream.cache.add(message);
+    const now = Date.now();
+    this.#lastMedia = now;
+    stream.add(message, now);
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const kind = classify(message);
     const encoded = new Map<string, Uint8Array>();
-    const now = Date.now();
     for (const player of stream.players) {
       const chunkSize = player.connection.session.encoder.chunkSize;
       const key = `${player.streamId}/${chunkSize}`;
@@ -579,7 +553,7 @@ class Connection {
   }
 
   /** Whether a player takes this message now, given what it has queued (F1, F2). */
-  #admit(player: Player, kind: MessageKind, now: number, stream: LiveStream): boolean {
+  #admit(player: Player, kind: MessageKind, now: number, stream: LiveStream<Connection>): boolean {
     const options = this.server.options;
     const budget = options.maxPlayerQueueBytes;
     const queued = player.connection.socket.writableLength;

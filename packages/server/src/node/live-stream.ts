@@ -1,0 +1,102 @@
+import type { Socket } from 'node:net';
+import type { RawMessage } from '@rtmp/chunk';
+import { audioCodec, isAudioSequenceHeader, isVideoSequenceHeader, videoCodec } from '@rtmp/messages';
+import { JoinCache } from '../join-cache';
+
+/** How often the published bitrate is recomputed, in ms. */
+const BITRATE_WINDOW_MS = 2000;
+
+/** What the stream needs of a player's connection for its figures. */
+export interface PlayerConnection {
+  readonly socket: Socket;
+  readonly address: string;
+}
+
+/** One player of a live stream: where shared bytes go, and its drop state. */
+export interface Player<C extends PlayerConnection = PlayerConnection> {
+  readonly connection: C;
+  readonly streamId: number;
+  waitingForKeyframe: boolean;
+  congestedSince: number | undefined;
+  dropped: number;
+}
+
+/** Figures per live stream. */
+export interface StreamStats {
+  readonly key: string;
+  readonly publishing: boolean;
+  /** Audio, video and data messages published. */
+  readonly messages: number;
+  /** Payload bytes published. */
+  readonly bytes: number;
+  /** Published payload bitrate over the last two seconds or so, in kbit/s. */
+  readonly bitrateKbps: number;
+  /** FourCC from the last sequence header (`avc1`, `hvc1`, `av01`, `mp4a`, `Opus`, ...), or `codec-<id>`/`format-<n>`. */
+  readonly videoCodec: string | undefined;
+  readonly audioCodec: string | undefined;
+  /** Messages dropped over all players. */
+  readonly dropped: number;
+  readonly players: number;
+  /** Each player: where from, bytes waiting in its socket, messages dropped. */
+  readonly playerDetails: readonly { remoteAddress: string; queuedBytes: number; dropped: number }[];
+}
+
+/** A live stream: at most one publisher, any number of players, the join cache, its figures. */
+export class LiveStream<C extends PlayerConnection = PlayerConnection> {
+  publisher: { readonly connection: C; readonly streamId: number } | undefined;
+  readonly players = new Set<Player<C>>();
+  readonly cache: JoinCache;
+  messages = 0;
+  bytes = 0;
+  dropped = 0;
+  #videoCodec: string | undefined;
+  #audioCodec: string | undefined;
+  #windowStart = Date.now();
+  #windowBytes = 0;
+  #bitrateKbps = 0;
+
+  constructor(
+    readonly key: string,
+    cacheMaxMessages: number,
+    cacheMaxBytes: number,
+  ) {
+    this.cache = new JoinCache(cacheMaxMessages, cacheMaxBytes);
+  }
+
+  /** Counts and caches one published message. */
+  add(message: RawMessage, now: number): void {
+    this.messages++;
+    this.bytes += message.payload.length;
+    this.cache.add(message);
+    if (message.typeId === 9 && isVideoSequenceHeader(message.payload))
+      this.#videoCodec = videoCodec(message.payload);
+    // Audio codecs without a sequence header (MP3, ...) are named by their first frame.
+    if (message.typeId === 8 && (this.#audioCodec === undefined || isAudioSequenceHeader(message.payload)))
+      this.#audioCodec = audioCodec(message.payload);
+    this.#windowBytes += message.payload.length;
+    if (now - this.#windowStart >= BITRATE_WINDOW_MS) {
+      this.#bitrateKbps = Math.round((this.#windowBytes * 8) / (now - this.#windowStart));
+      this.#windowStart = now;
+      this.#windowBytes = 0;
+    }
+  }
+
+  stats(): StreamStats {
+    return {
+      key: this.key,
+      publishing: this.publisher !== undefined,
+      messages: this.messages,
+      bytes: this.bytes,
+      bitrateKbps: this.#bitrateKbps,
+      videoCodec: this.#videoCodec,
+      audioCodec: this.#audioCodec,
+      dropped: this.dropped,
+      players: this.players.size,
+      playerDetails: [...this.players].map((player) => ({
+        remoteAddress: player.connection.address,
+        queuedBytes: player.connection.socket.writableLength,
+        dropped: player.dropped,
+      })),
+    };
+  }
+}

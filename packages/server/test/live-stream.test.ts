@@ -1,0 +1,52 @@
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { LiveStream } from '../src/node/live-stream';
+
+const video = (payload: number[], timestamp = 0) => ({
+  typeId: 9,
+  streamId: 1,
+  timestamp,
+  payload: Uint8Array.from(payload),
+});
+const audio = (payload: number[], timestamp = 0) => ({
+  typeId: 8,
+  streamId: 1,
+  timestamp,
+  payload: Uint8Array.from(payload),
+});
+
+describe('LiveStream figures', () => {
+  it('names codecs from sequence headers, legacy and Enhanced RTMP', () => {
+    const stream = new LiveStream('live/a', 100, 1 << 20);
+    stream.add(video([0x17, 0, 0, 0, 0, 1, 0x64]), 0);
+    stream.add(audio([0xaf, 0, 0x12, 0x10]), 0);
+    expect(stream.stats()).toMatchObject({ videoCodec: 'avc1', audioCodec: 'mp4a' });
+    // Enhanced RTMP: IsExHeader | keyframe, PacketType SequenceStart, FourCC hvc1; ExAudio Opus.
+    stream.add(video([0x90, 0x68, 0x76, 0x63, 0x31, 1]), 10);
+    stream.add(audio([0x90, 0x4f, 0x70, 0x75, 0x73, 1]), 10);
+    expect(stream.stats()).toMatchObject({ videoCodec: 'hvc1', audioCodec: 'Opus' });
+  });
+
+  it('measures the published bitrate over its window and lists players', () => {
+    const stream = new LiveStream('live/a', 100, 1 << 20);
+    const start = Date.now();
+    for (let i = 0; i <= 20; i++)
+      stream.add(video([0x27, 1, ...new Array(998).fill(0)], i * 100), start + i * 100);
+    // 21 frames of 1000 bytes from 0 to 2000 ms: 168 000 bits over 2 s.
+    expect(stream.stats().bitrateKbps).toBe(84);
+    const socket = { writableLength: 4096 } as Socket;
+    stream.players.add({
+      connection: { socket, address: '127.0.0.1' },
+      streamId: 1,
+      waitingForKeyframe: false,
+      congestedSince: undefined,
+      dropped: 3,
+    });
+    expect(stream.stats()).toMatchObject({
+      messages: 21,
+      bytes: 21_000,
+      players: 1,
+      playerDetails: [{ remoteAddress: '127.0.0.1', queuedBytes: 4096, dropped: 3 }],
+    });
+  });
+});
