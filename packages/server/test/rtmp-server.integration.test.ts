@@ -130,6 +130,38 @@ describe('RtmpServer policies', () => {
     await expect(publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
   });
 
+  it('replace: the same key takes a live name over, the player keeps playing; another key gets BadName', async () => {
+    const { server, url } = await start({
+      onPublish: (info) =>
+        info.publisher && info.publisher.query === info.query ? { allow: true, replace: true } : true,
+    });
+    const first = await connect(url);
+    cleanups.push(() => first.close());
+    const oldPublisher = await first.publish('cam?key=a');
+    const { events } = await collect(url, 'cam');
+    await until(() => server.stats().some((s) => s.players === 1));
+    await oldPublisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 1));
+
+    const stranger = await connect(url);
+    cleanups.push(() => stranger.close());
+    await expect(stranger.publish('cam?key=b')).rejects.toMatchObject({
+      statusCode: 'NetStream.Publish.BadName',
+    });
+
+    const second = await connect(url);
+    cleanups.push(() => second.close());
+    const newPublisher = await second.publish('cam?key=a');
+    // The old publisher's connection is closed: the player, the stranger and the newcomer remain.
+    await until(() => server.traffic().connections === 3);
+    await newPublisher.writeVideo(80, Uint8Array.of(0x17, 1, 0, 0, 0, 2));
+    await until(() => events.filter((e) => e.type === 'video').length === 2);
+    expect(payloads(events, 'video')).toEqual(['170100000001', '170100000002']);
+    expect(
+      events.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.info.code),
+    ).not.toContain('NetStream.Play.UnpublishNotify');
+    expect(server.stats()).toMatchObject([{ key: 'live/cam', publishing: true, players: 1 }]);
+  });
+
   it('hooks decide: a publish with the wrong key is refused with the hook’s description', async () => {
     const { url } = await start({
       onPublish: (info) => (info.query === 'key=right' ? true : { allow: false, description: 'bad key' }),

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
 import { audioCodec, isAudioSequenceHeader, isVideoSequenceHeader, videoCodec } from '@rtmp/messages';
 import { JoinCache } from '../join-cache';
+import type { RequestInfo } from './rtmp-server';
 
 /** How often the published bitrate is recomputed, in ms. */
 const BITRATE_WINDOW_MS = 2000;
@@ -43,7 +44,7 @@ export interface StreamStats {
 
 /** A live stream: at most one publisher, any number of players, the join cache, its figures. */
 export class LiveStream<C extends PlayerConnection = PlayerConnection> {
-  publisher: { readonly connection: C; readonly streamId: number } | undefined;
+  publisher: { readonly connection: C; readonly streamId: number; readonly info: RequestInfo } | undefined;
   readonly players = new Set<Player<C>>();
   readonly cache: JoinCache;
   messages = 0;

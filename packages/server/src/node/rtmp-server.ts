@@ -22,11 +22,20 @@ export interface RequestInfo {
   readonly query: string;
   readonly remoteAddress: string;
   readonly connect: ConnectRequest;
+  /** On a publish to a name already published: who publishes it now (compare credentials to replace). */
+  readonly publisher?: RequestInfo;
 }
 
-/** A hook's verdict: allow, or deny with a description the client will see. */
+/**
+ * A hook's verdict: allow, or deny with a description the client will see. A publish hook may
+ * also allow with `replace: true`: the current publisher of the name (see
+ * {@link RequestInfo.publisher}) is disconnected and the newcomer takes over; players keep
+ * playing. Say it only when the newcomer holds the same credential (an encoder reconnecting
+ * before its old connection timed out); otherwise a second publisher gets `Publish.BadName`.
+ */
 export type Verdict =
   | boolean
+  | { readonly allow: true; readonly replace: true }
   | { readonly allow: false; readonly description: string; readonly code?: string };
 
 /** Options of {@link RtmpServer}. */
@@ -375,15 +384,18 @@ class Connection {
         });
         return;
       case 'publish-request': {
-        const info = this.#info(event.name, event.query);
+        const current = this.server.streams.get(this.#key(event.name))?.publisher;
+        const info = { ...this.#info(event.name, event.query), publisher: current?.info };
         this.#decide(
           event.requestId,
           this.server.options.onPublish?.(info),
-          () => this.#publish(event.streamId, info),
-          () => {
-            // E1: one publisher per name; the first is untouched.
+          (verdict) => this.#publish(event.streamId, info, verdict !== true),
+          (verdict) => {
+            // E1: one publisher per name; the first is untouched unless the hook said replace.
             const stream = this.server.streams.get(this.#key(event.name));
-            return stream?.publisher ? { allow: false, description: 'Already publishing' } : true;
+            return stream?.publisher && verdict === true
+              ? { allow: false, description: 'Already publishing' }
+              : verdict;
           },
         );
         return;
@@ -418,18 +430,19 @@ class Connection {
   #decide(
     requestId: number,
     hook: Verdict | Promise<Verdict> | undefined,
-    onAllow: () => void,
-    check?: () => Verdict,
+    onAllow: (verdict: Verdict) => void,
+    check?: (allowed: Verdict) => Verdict,
   ): void {
+    const allows = (verdict: Verdict) => verdict === true || (typeof verdict === 'object' && verdict.allow);
     void Promise.resolve(hook ?? true)
-      .then((verdict) => (verdict === true && check ? check() : verdict))
+      .then((verdict) => (allows(verdict) && check ? check(verdict) : verdict))
       .then(
         (verdict) => {
           if (this.#closed) return;
-          if (verdict === true) {
+          if (allows(verdict)) {
             this.#output(this.session.accept(requestId));
-            onAllow();
-          } else {
+            onAllow(verdict);
+          } else if (typeof verdict !== 'object' || !verdict.allow) {
             const reason = verdict === false ? { description: 'not allowed' } : verdict;
             this.#output(this.session.reject(requestId, reason));
             if (this.session.state === 'closed') this.close();
@@ -473,18 +486,26 @@ class Connection {
     return stream;
   }
 
-  #publish(streamId: number, info: RequestInfo): void {
+  #publish(streamId: number, info: RequestInfo, replace: boolean): void {
     const stream = this.#stream(info.name);
-    if (stream.publisher) {
+    const current = stream.publisher;
+    if (current && replace) {
+      // The stream changes hands: the old connection goes without unpublishing to the players.
+      current.connection.#published.delete(current.streamId);
+      stream.publisher = undefined;
+      current.connection.close();
+      this.#observe(() => this.server.options.observe?.unpublished?.(stream.key));
+    } else if (current) {
       // Lost a race with another publisher between the check and now.
       this.close();
       return;
     }
-    stream.publisher = { connection: this, streamId };
+    stream.publisher = { connection: this, streamId, info };
     this.#published.set(streamId, stream);
     this.#publishedAt = Date.now();
     this.#observe(() => this.server.options.observe?.published?.(stream.key, info));
     report(diagnostics.publish, () => ({ stream: stream.key, remoteAddress: this.address }));
+    if (current) return; // a replacement: the players are already playing
     for (const player of stream.players)
       player.connection.write(player.connection.session.notify(player.streamId, 'published'));
   }
