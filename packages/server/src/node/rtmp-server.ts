@@ -377,18 +377,22 @@ class Connection {
   #event(event: ServerEvent): void {
     switch (event.type) {
       case 'connect-request':
-        this.#decide(event.requestId, this.server.options.onConnect?.(event.request, this.address), () => {
-          this.#connect = event.request;
-          clearTimeout(this.#deadline);
-          this.#observe(() => this.server.options.observe?.connected?.(event.request, this.address));
-        });
+        this.#decide(
+          event.requestId,
+          () => this.server.options.onConnect?.(event.request, this.address),
+          () => {
+            this.#connect = event.request;
+            clearTimeout(this.#deadline);
+            this.#observe(() => this.server.options.observe?.connected?.(event.request, this.address));
+          },
+        );
         return;
       case 'publish-request': {
         const current = this.server.streams.get(this.#key(event.name))?.publisher;
         const info = { ...this.#info(event.name, event.query), publisher: current?.info };
         this.#decide(
           event.requestId,
-          this.server.options.onPublish?.(info),
+          () => this.server.options.onPublish?.(info),
           (verdict) => this.#publish(event.streamId, info, verdict !== true),
           (verdict) => {
             // E1: one publisher per name; the first is untouched unless the hook said replace.
@@ -402,8 +406,10 @@ class Connection {
       }
       case 'play-request': {
         const info = this.#info(event.name, event.query);
-        this.#decide(event.requestId, this.server.options.onPlay?.(info), () =>
-          this.#play(event.streamId, info),
+        this.#decide(
+          event.requestId,
+          () => this.server.options.onPlay?.(info),
+          () => this.#play(event.streamId, info),
         );
         return;
       }
@@ -429,12 +435,19 @@ class Connection {
    */
   #decide(
     requestId: number,
-    hook: Verdict | Promise<Verdict> | undefined,
+    hook: () => Verdict | Promise<Verdict> | undefined,
     onAllow: (verdict: Verdict) => void,
     check?: (allowed: Verdict) => Verdict,
   ): void {
     const allows = (verdict: Verdict) => verdict === true || (typeof verdict === 'object' && verdict.allow);
-    void Promise.resolve(hook ?? true)
+    // A hook that throws or rejects denies (E12); it never reaches the socket's event handler.
+    const failed = (error: unknown): Verdict => {
+      report(diagnostics.error, () => ({ remoteAddress: this.address, error }));
+      return { allow: false, description: 'refused: the server could not decide' };
+    };
+    void Promise.resolve()
+      .then(hook)
+      .then((verdict) => verdict ?? true, failed)
       .then((verdict) => (allows(verdict) && check ? check(verdict) : verdict))
       .then(
         (verdict) => {

@@ -1,0 +1,191 @@
+// Faults from sections B, E and F of the adversarial plan, over loopback sockets.
+import { type Socket, connect as tcpConnect } from 'node:net';
+import { ClientSession, connect, type PlayerEvent } from '@rtmp/client';
+import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const cleanups: Array<() => Promise<unknown> | unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(options: RtmpServerOptions = {}) {
+  const server = new RtmpServer({ port: 0, ...options });
+  const { url, port } = await server.listen();
+  cleanups.push(() => server.close());
+  return { server, port, url: `${url}/live` };
+}
+
+/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A raw TCP connection to the server, with a promise for its close. */
+function rawSocket(port: number): { socket: Socket; closed: Promise<void> } {
+  const socket = tcpConnect({ host: '127.0.0.1', port });
+  socket.on('error', () => {});
+  cleanups.push(() => socket.destroy());
+  return { socket, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+}
+
+/** A player that collects events until the stream ends; `ended` settles when it does. */
+async function play(url: string, name: string) {
+  const connection = await connect(url, { player: true });
+  cleanups.push(() => connection.close());
+  const player = await connection.play(name);
+  const events: PlayerEvent[] = [];
+  const ended = (async () => {
+    for await (const event of player) events.push(event);
+  })();
+  return { events, ended };
+}
+
+/** Publishes or plays `name` over a raw socket driven by a ClientSession, so a test can cut it anywhere. */
+async function rawClient(port: number, url: string, name: string, role: 'publish' | 'play') {
+  const { socket, closed } = rawSocket(port);
+  const session = new ClientSession({ url });
+  const started = new Promise<number>((resolve) => {
+    socket.on('data', (bytes: Buffer) => {
+      const out = session.receive(bytes);
+      for (const piece of out.send) socket.write(piece);
+      for (const event of out.events) {
+        if (event.type === 'connected') for (const piece of session.createStream().send) socket.write(piece);
+        if (event.type === 'stream-created')
+          for (const piece of session[role](event.streamId, name).send) socket.write(piece);
+        if (event.type === 'publish-started' || event.type === 'play-started') resolve(event.streamId);
+      }
+    });
+  });
+  socket.on('connect', () => {
+    for (const piece of session.start({ player: role === 'play' }).send) socket.write(piece);
+  });
+  return { socket, closed, session, streamId: await started };
+}
+
+describe('RtmpServer faults', () => {
+  it('B3: a socket that never finishes connecting is closed at connectTimeoutMs; others are served', async () => {
+    const { port, url } = await start({ connectTimeoutMs: 300 });
+    const silent = rawSocket(port);
+    const slowloris = rawSocket(port);
+    slowloris.socket.write(Uint8Array.of(3)); // C0, then nothing
+    const started = Date.now();
+    await Promise.all([silent.closed, slowloris.closed]);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const connection = await connect(url);
+    await connection.close();
+  });
+
+  it('E8: connections over maxConnections are closed at once, the others unaffected, counts right after churn', async () => {
+    const { server, port, url } = await start({ maxConnections: 3 });
+    const kept = await Promise.all([connect(url), connect(url), connect(url)]);
+    for (const connection of kept) cleanups.push(() => connection.close());
+    for (let i = 0; i < 5; i++) await rawSocket(port).closed; // refused: closed without a handshake
+    expect(server.traffic().connections).toBe(3);
+    const publisher = await kept[0]!.publish('cam');
+    await expect(publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
+    await Promise.all(kept.map((connection) => connection.close()));
+    await until(() => server.traffic().connections === 0);
+    const again = await connect(url);
+    await again.close();
+  });
+
+  it('E12: a hook that throws or rejects denies that request; an observer that throws closes that connection only', async () => {
+    const { url } = await start({
+      onPublish: (info) => {
+        if (info.name === 'boom') throw new Error('hook bug');
+        return true;
+      },
+      onPlay: () => Promise.reject(new Error('async hook bug')),
+      observe: {
+        published: (key) => {
+          if (key === 'live/observed-boom') throw new Error('observer bug');
+        },
+      },
+    });
+    const a = await connect(url);
+    cleanups.push(() => a.close());
+    const refused = { description: 'refused: the server could not decide' };
+    await expect(a.publish('boom')).rejects.toMatchObject({ code: 'CLIENT_PUBLISH_REJECTED', ...refused });
+    await expect(a.play('anything')).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED', ...refused });
+    const b = await connect(url);
+    cleanups.push(() => b.close());
+    await b.publish('observed-boom');
+    await b.closed; // the observer threw: this connection closes
+    const c = await connect(url);
+    cleanups.push(() => c.close());
+    const fine = await c.publish('fine');
+    await expect(fine.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
+  });
+
+  it('F4: a publisher reset in the middle of a 1 MB frame: the player gets whole frames only, the name frees up', async () => {
+    const { server, port, url } = await start();
+    const publisher = await rawClient(port, url, 'cam', 'publish');
+    const player = await play(url, 'cam');
+    await until(() => server.stats().some((s) => s.players === 1));
+    const whole = new Uint8Array(1000).fill(1);
+    whole[0] = 0x17;
+    whole[1] = 1;
+    for (const piece of publisher.session.writeMedia(publisher.streamId, 'video', 0, whole))
+      publisher.socket.write(piece);
+    const big = new Uint8Array(1 << 20).fill(2);
+    big[0] = 0x27;
+    big[1] = 1;
+    const pieces = publisher.session.writeMedia(publisher.streamId, 'video', 40, big);
+    for (const piece of pieces.slice(0, pieces.length / 2)) publisher.socket.write(piece);
+    await until(() => server.stats().some((s) => s.messages === 1));
+    publisher.socket.resetAndDestroy();
+    await player.ended; // UnpublishNotify / StreamEOF
+    const videos = player.events.flatMap((e) => (e.type === 'video' ? [e.payload] : []));
+    expect(videos.map((payload) => payload.length)).toEqual([1000]);
+    const next = await connect(url);
+    cleanups.push(() => next.close());
+    await expect(next.publish('cam')).resolves.toBeDefined();
+  });
+
+  it('F6: 300 connects reset mid-handshake and mid-play leave the server serving, with no connections left', async () => {
+    const { server, port, url } = await start();
+    const publisherConnection = await connect(url);
+    cleanups.push(() => publisherConnection.close());
+    const publisher = await publisherConnection.publish('cam');
+    const churn = async (i: number) => {
+      if (i % 3 === 0) {
+        // A player that resets while the server writes to it.
+        const player = await rawClient(port, url, 'cam', 'play');
+        await publisher.writeVideo(i, new Uint8Array(50_000).fill(0x27));
+        player.socket.resetAndDestroy();
+        await player.closed;
+        return;
+      }
+      const { socket, closed } = rawSocket(port);
+      socket.on('connect', () => {
+        socket.write(Buffer.alloc(1 + 700, 3)); // C0 and part of C1
+        socket.resetAndDestroy();
+      });
+      await closed;
+    };
+    for (let batch = 0; batch < 30; batch++)
+      await Promise.all(Array.from({ length: 10 }, (_, i) => churn(batch * 10 + i)));
+    await until(() => server.traffic().connections === 1);
+    const player = await play(url, 'cam');
+    await publisher.writeVideo(1000, Uint8Array.of(0x17, 1, 0, 0, 0, 9));
+    await until(() => player.events.some((e) => e.type === 'video'));
+  });
+
+  it('E13: close() during a live publish with players: every client sees the close, close() resolves', async () => {
+    const { server, url } = await start();
+    const publishing = await connect(url);
+    const publisher = await publishing.publish('cam');
+    const players = await Promise.all([play(url, 'cam'), play(url, 'cam'), play(url, 'cam')]);
+    await publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0));
+    await until(() => players.every((p) => p.events.some((e) => e.type === 'video')));
+    await server.close();
+    await Promise.all(players.map((p) => p.ended.catch(() => {})));
+    await publishing.closed;
+    expect(server.traffic().connections).toBe(0);
+  });
+});
