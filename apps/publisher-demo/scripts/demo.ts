@@ -27,8 +27,18 @@ const stream = `${url}/live/demo`;
 const quiet = { signal: new AbortController().signal, onProgress: () => {} };
 try {
   console.log(`server: the reference server at ${url}`);
-  const recording = recordStream({ url: stream, output: join(dir, 'played.flv'), ...quiet });
-  await new Promise((resolve) => setTimeout(resolve, 300)); // the player's play reaches the server first
+  // The player starts first, so it gets the whole stream rather than joining mid-GOP.
+  let playing: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    playing = resolve;
+  });
+  const recording = recordStream({
+    url: stream,
+    output: join(dir, 'played.flv'),
+    onPlaying: playing,
+    ...quiet,
+  });
+  await Promise.race([started, recording]);
   const published = await publishFile({
     input: sample,
     url: stream,

@@ -1,6 +1,7 @@
 import { encode } from '@rtmp/amf0';
 import { connect, splitStreamUrl } from '@rtmp/client';
 import { type FlvTag, type FlvWarning, isKeyframeBody, readFlv } from '@rtmp/flv';
+import { isConfigTag } from './config-tag';
 
 /** What {@link publishFile} does; see the CLI's --help. */
 export interface PublishFileOptions {
@@ -42,10 +43,6 @@ export interface PublishSummary extends PublishProgress {
 }
 
 const SET_DATA_FRAME = encode('@setDataFrame');
-const isConfig = (tag: FlvTag) =>
-  tag.type === 18 ||
-  (tag.type === 9 && !isKeyframeBody(tag.body) && tag.body[0]! >> 4 === 1 && tag.body[1] === 0) ||
-  (tag.type === 8 && tag.body[0]! >> 4 === 10 && tag.body[1] === 0);
 
 /**
  * Publishes an FLV file or stdin to an RTMP URL, paced by its timestamps.
@@ -84,7 +81,7 @@ export async function publishFile(options: PublishFileOptions): Promise<PublishS
             continue;
           }
           const tag = item.tag;
-          if (isConfig(tag)) {
+          if (isConfigTag(tag)) {
             // Metadata and codec configuration go first, once, at time 0.
             if (counts.loops === 0) await send(tag, 0);
             continue;
@@ -118,10 +115,10 @@ export async function publishFile(options: PublishFileOptions): Promise<PublishS
     async function send(tag: FlvTag, time: number): Promise<void> {
       if (tag.type === 9) {
         await publisher.writeVideo(time, tag.body);
-        if (!isConfig(tag)) counts.videoFrames++;
+        if (!isConfigTag(tag)) counts.videoFrames++;
       } else if (tag.type === 8) {
         await publisher.writeAudio(time, tag.body);
-        if (!isConfig(tag)) counts.audioFrames++;
+        if (!isConfigTag(tag)) counts.audioFrames++;
       } else {
         await publisher.writeData(time, Buffer.concat([SET_DATA_FRAME, tag.body]));
       }

@@ -1,6 +1,7 @@
 import { encodeAll } from '@rtmp/amf0';
 import { connect, splitStreamUrl } from '@rtmp/client';
-import { createFlvWriter } from '@rtmp/flv';
+import { createFlvWriter, type FlvTag } from '@rtmp/flv';
+import { isConfigTag } from './config-tag';
 
 /** What {@link recordStream} does; see the CLI's --help. */
 export interface RecordOptions {
@@ -10,6 +11,8 @@ export interface RecordOptions {
   readonly output: string;
   readonly signal: AbortSignal;
   readonly onProgress: (progress: RecordProgress) => void;
+  /** Called once the server has started the play (NetStream.Play.Start). */
+  readonly onPlaying?: () => void;
 }
 
 export interface RecordProgress {
@@ -42,18 +45,20 @@ export async function recordStream(options: RecordOptions): Promise<RecordSummar
   });
   try {
     const player = await connection.play(streamName, { signal: options.signal });
+    options.onPlaying?.();
     const stop = () => void player.close();
     options.signal.addEventListener('abort', stop, { once: true });
     for await (const event of player) {
       if (event.type === 'status' || (event.type === 'data' && event.name !== 'onMetaData')) continue;
       const body = event.type === 'data' ? encodeAll([event.name, ...event.values]) : event.payload;
-      await writer.write({
+      const tag: FlvTag = {
         type: event.type === 'audio' ? 8 : event.type === 'video' ? 9 : 18,
         timestamp: event.timestamp,
         body,
-      });
-      if (event.type === 'video') counts.videoFrames++;
-      if (event.type === 'audio') counts.audioFrames++;
+      };
+      await writer.write(tag);
+      if (tag.type === 9 && !isConfigTag(tag)) counts.videoFrames++;
+      if (tag.type === 8 && !isConfigTag(tag)) counts.audioFrames++;
       counts.bytes += body.length;
       counts.mediaTime = Math.max(counts.mediaTime, event.timestamp);
     }
