@@ -176,6 +176,31 @@ describe('RtmpServer faults', () => {
     await until(() => player.events.some((e) => e.type === 'video'));
   });
 
+  it('F1: a player that stops reading is bounded in time too: frames drop long before its byte budget fills', async () => {
+    const { server, port, url } = await start({ maxPlayerQueueBytes: 1 << 30, maxPlayerQueueDelayMs: 200 });
+    const stalled = await rawClient(port, url, 'cam', 'play');
+    stalled.socket.pause();
+    const healthy = await play(url, 'cam');
+    const publishing = await connect(url);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const dropped = () => server.stats()[0]?.playerDetails.reduce((sum, p) => sum + p.dropped, 0) ?? 0;
+    // 100 KB frames every 5 ms until the stalled player's drops start (bounded: at most 2000 frames).
+    let frames = 0;
+    while (dropped() === 0 && frames < 2000) {
+      const body = new Uint8Array(100_000).fill(frames & 0xff);
+      body[0] = frames % 25 === 0 ? 0x17 : 0x27;
+      body[1] = 1;
+      await publisher.writeVideo(frames * 40, body);
+      frames++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const details = server.stats()[0]!.playerDetails;
+    expect(details.find((p) => p.dropped > 0)?.queuedBytes).toBeLessThan(64 * 1024 * 1024);
+    await until(() => healthy.events.filter((e) => e.type === 'video').length === frames);
+    expect(details.filter((p) => p.dropped > 0)).toHaveLength(1); // only the stalled one
+  });
+
   it('E13: close() during a live publish with players: every client sees the close, close() resolves', async () => {
     const { server, url } = await start();
     const publishing = await connect(url);

@@ -60,6 +60,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly maxConnectionsPerAddress?: number;
   /** Bytes a player may have queued before frames are dropped. @default 8 MiB */
   readonly maxPlayerQueueBytes?: number;
+  /**
+   * The queue's bound in time: a player whose socket has had bytes waiting, without a break, this
+   * long is treated as over its byte budget (frames dropped until it catches up), in ms.
+   * @default 10000
+   */
+  readonly maxPlayerQueueDelayMs?: number;
   /** A player that stays over its queue budget this long is closed, in ms. @default 30000 */
   readonly playerDrainTimeoutMs?: number;
   /**
@@ -102,6 +108,7 @@ export const RTMP_SERVER_DEFAULTS = {
   maxConnectionsPerAddress: 32,
   maxPlayerQueueBytes: 8 * 1024 * 1024,
   playerDrainTimeoutMs: 30_000,
+  maxPlayerQueueDelayMs: 10_000,
   fanOutMergeMs: 0,
   gopCacheMaxMessages: DEFAULT_GOP_CACHE_MAX_MESSAGES,
   gopCacheMaxBytes: DEFAULT_GOP_CACHE_MAX_BYTES,
@@ -543,6 +550,7 @@ class Connection {
       streamId,
       waitingForKeyframe: false,
       congestedSince: undefined,
+      backlogSince: undefined,
       dropped: 0,
     };
     stream.players.add(player);
@@ -591,8 +599,14 @@ class Connection {
     const options = this.server.options;
     const budget = options.maxPlayerQueueBytes;
     const queued = player.connection.socket.writableLength;
+    // The time bound: bytes waiting in the socket without a break this long mean a lagging player.
+    if (queued === 0) player.backlogSince = undefined;
+    else player.backlogSince ??= now;
+    const lagging =
+      player.backlogSince !== undefined && now - player.backlogSince > options.maxPlayerQueueDelayMs;
+    const over = queued > budget || lagging;
     if (kind === 'config') return true; // small, and players cannot decode without it
-    if (queued <= budget && !(player.waitingForKeyframe && kind !== 'keyframe')) {
+    if (!over && !(player.waitingForKeyframe && kind !== 'keyframe')) {
       if (queued <= budget / 2 || kind !== 'disposable') {
         player.waitingForKeyframe = false;
         player.congestedSince = undefined;
@@ -604,8 +618,7 @@ class Connection {
     stream.dropped++;
     if (kind === 'inter' || kind === 'keyframe' || kind === 'audio') player.waitingForKeyframe = true;
     player.congestedSince ??= now;
-    if (queued > budget && now - player.congestedSince > options.playerDrainTimeoutMs)
-      player.connection.close();
+    if (over && now - player.congestedSince > options.playerDrainTimeoutMs) player.connection.close();
     return false;
   }
 }
