@@ -2,6 +2,7 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { ClientSession, connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import { canBindIpv6Loopback } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -66,6 +67,25 @@ async function rawClient(port: number, url: string, name: string, role: 'publish
   });
   return { socket, closed, session, streamId: await started };
 }
+
+describe('RtmpServer listeners', () => {
+  it('listens on both loopbacks at once: publish over IPv4, play over IPv6', async () => {
+    if (!(await canBindIpv6Loopback())) {
+      console.warn('skipping the dual-stack listen: ::1 cannot be bound on this machine');
+      return;
+    }
+    const server = new RtmpServer({ host: ['127.0.0.1', '::1'], port: 0 });
+    const { port } = await server.listen();
+    cleanups.push(() => server.close());
+    const publishing = await connect(`rtmp://127.0.0.1:${port}/live`);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const player = await play(`rtmp://[::1]:${port}/live`, 'cam');
+    await publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 6));
+    await until(() => player.events.some((e) => e.type === 'video'));
+    expect(server.stats()[0]?.playerDetails.map((p) => p.remoteAddress)).toEqual(['::1']);
+  });
+});
 
 describe('RtmpServer faults', () => {
   it('B3: a socket that never finishes connecting is closed at connectTimeoutMs; others are served', async () => {

@@ -40,8 +40,12 @@ export type Verdict =
 
 /** Options of {@link RtmpServer}. */
 export interface RtmpServerOptions extends ServerSessionOptions {
-  /** @default '127.0.0.1' */
-  readonly host?: string;
+  /**
+   * Where to listen: one address, or several on the same port, e.g. `['127.0.0.1', '::1']` for
+   * both loopbacks (`'::'` alone is dual stack on every interface).
+   * @default '127.0.0.1'
+   */
+  readonly host?: string | readonly string[];
   /** 0 for an ephemeral port. @default 1935 */
   readonly port?: number;
   /** From accepting the socket to an accepted `connect`, in ms: a total deadline, not per read. @default 10000 */
@@ -117,7 +121,7 @@ export const RTMP_SERVER_DEFAULTS = {
 type Defaults = typeof RTMP_SERVER_DEFAULTS;
 /** Options with every default filled in. */
 type ResolvedOptions = Omit<RtmpServerOptions, keyof Defaults> & {
-  readonly [K in keyof Defaults]: Defaults[K] extends string ? string : number;
+  readonly [K in keyof Defaults]: K extends 'host' ? string | readonly string[] : number;
 };
 
 function resolveOptions(options: RtmpServerOptions): ResolvedOptions {
@@ -138,7 +142,8 @@ function resolveOptions(options: RtmpServerOptions): ResolvedOptions {
 export class RtmpServer {
   readonly #options: ResolvedOptions;
   readonly #server: Server;
-  readonly #tlsServers: Server[] = [];
+  /** Listeners besides the first: more addresses, TLS. */
+  readonly #moreServers: Server[] = [];
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
   readonly #corked = new Set<Socket>();
@@ -154,9 +159,24 @@ export class RtmpServer {
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
-  /** Starts listening; resolves with the bound address (port 0 gives an ephemeral one). */
-  listen(): Promise<{ host: string; port: number; url: string }> {
-    return this.#bind(this.#server, this.#options.port, this.#options.host, 'rtmp');
+  /**
+   * Starts listening; resolves with the first bound address (port 0 gives an ephemeral one, the
+   * same for every address in `host`).
+   */
+  async listen(): Promise<{ host: string; port: number; url: string }> {
+    const [first, ...others] = this.#hosts();
+    const bound = await this.#bind(this.#server, this.#options.port, first!, 'rtmp');
+    for (const host of others) {
+      const server = createServer((socket) => this.#accept(socket));
+      this.#moreServers.push(server);
+      await this.#bind(server, bound.port, host, 'rtmp');
+    }
+    return bound;
+  }
+
+  #hosts(): readonly string[] {
+    const { host } = this.#options;
+    return typeof host === 'string' ? [host] : host;
   }
 
   #bind(
@@ -186,17 +206,17 @@ export class RtmpServer {
   listenTls(
     options: TlsOptions & { port?: number; host?: string },
   ): Promise<{ host: string; port: number; url: string }> {
-    const { port = 443, host = this.#options.host, ...tls } = options;
+    const { port = 443, host = this.#hosts()[0]!, ...tls } = options;
     const server = createTlsServer(tls, (socket) => this.#accept(socket));
     // A failed TLS handshake (a plain RTMP client on this port, a scanner) is that socket's problem.
     server.on('tlsClientError', () => {});
-    this.#tlsServers.push(server);
+    this.#moreServers.push(server);
     return this.#bind(server, port, host, 'rtmps');
   }
 
   /** Stops accepting, tells players the streams ended, and closes every connection. */
   async close(): Promise<void> {
-    const closed = [this.#server, ...this.#tlsServers].map(
+    const closed = [this.#server, ...this.#moreServers].map(
       (server) =>
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
