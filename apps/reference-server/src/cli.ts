@@ -9,7 +9,7 @@ const USAGE = `usage: rtmp-reference-server [options]
 An RTMP server to test RTMP software against: publishers publish to rtmp://HOST:PORT/APP/STREAM,
 players play the same URL.
 
-  --host HOST            address to listen on (default 127.0.0.1; :: or 0.0.0.0 for all)
+  --host HOST[,HOST]     address(es) to listen on, same port (default 127.0.0.1; :: for all)
   --port PORT            RTMP port (default 1935; 0 picks a free one)
   --tls-port PORT        also accept rtmps:// on PORT (needs --tls-cert and --tls-key, PEM files)
   --publish-key KEY      require ?key=KEY on publish
@@ -81,7 +81,7 @@ try {
           },
         }
       : {}),
-    host: values.host ?? '127.0.0.1',
+    host: values.host?.split(',') ?? '127.0.0.1',
     port: port('port', values.port, 1935)!,
     ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
     ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),

@@ -8,8 +8,8 @@ import { Recorder, recordingPath } from './recorder';
 
 /** Options of {@link startReferenceServer}. */
 export interface ReferenceServerOptions {
-  /** @default '127.0.0.1' */
-  readonly host?: string;
+  /** One address, or several on the same port (`['127.0.0.1', '::1']`). @default '127.0.0.1' */
+  readonly host?: string | readonly string[];
   /** 0 for an ephemeral port. @default 1935 */
   readonly port?: number;
   /** Require `?key=<publishKey>` on publish (compared in constant time, never logged). */
@@ -168,7 +168,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => stats!.listen(options.statsPort, address.host, resolve));
-    statsUrl = `http://${address.host}:${(stats.address() as { port: number }).port}`;
+    statsUrl = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${(stats.address() as { port: number }).port}`;
   }
 
   const waitFor = (condition: () => boolean, what: string, timeoutMs: number) =>

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
 import {
+  canBindIpv6Loopback,
   packetHashes,
   peerAvailable,
   probeCodecs,
@@ -139,6 +140,21 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     expect(stats.bytesIn).toBeGreaterThan(1 + 1536 * 2);
     expect(stats.bytesOut).toBeGreaterThan(1 + 1536 * 2);
     expect(await (await fetch(`${server.statsUrl}/health`)).json()).toEqual({ ok: true });
+  });
+
+  it('listens on several addresses: IPv6 first (bracketed stats URL), IPv4 on the same port', async () => {
+    if (!(await canBindIpv6Loopback())) {
+      console.warn('skipping: ::1 cannot be bound on this machine');
+      return;
+    }
+    const server = await start({ host: ['::1', '127.0.0.1'], statsPort: 0 });
+    expect(server.url).toMatch(/^rtmp:\/\/\[::1\]:\d+$/);
+    expect(server.statsUrl).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const connection = await connect(`rtmp://127.0.0.1:${server.port}/live`);
+    cleanups.push(() => connection.close());
+    await connection.publish('cam');
+    const stats = (await (await fetch(`${server.statsUrl}/`)).json()) as { streams: Array<{ key: string }> };
+    expect(stats.streams.map((s) => s.key)).toEqual(['live/cam']);
   });
 });
 
