@@ -105,7 +105,7 @@ const MAX_SPARE_SIZE = 1024 * 1024;
  * ```
  */
 export class ChunkDecoder {
-  readonly #maxMessageLength: number;
+  #maxMessageLength: number;
   readonly #maxPartialBytes: number;
   readonly #maxPartialStreams: number;
   readonly #maxChunkStreams: number;
@@ -147,6 +147,18 @@ export class ChunkDecoder {
   }
 
   /** The peer's current chunk size (128 until it sends Set Chunk Size). */
+  /**
+   * The longest message accepted from now on (messages already in progress keep their check). A
+   * server lowers it until a peer is authorized, e.g. to 64 KiB for commands only.
+   */
+  get maxMessageLength(): number {
+    return this.#maxMessageLength;
+  }
+
+  set maxMessageLength(length: number) {
+    this.#maxMessageLength = length;
+  }
+
   get chunkSize(): number {
     return this.#chunkSize;
   }

@@ -26,6 +26,7 @@ export {
 } from './node/rtmp-server';
 export { type WebhookOptions, webhook } from './node/webhook';
 export {
+  DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH,
   type ServerEvent,
   type ServerOutput,
   ServerSession,

@@ -53,6 +53,12 @@ export interface ServerSessionOptions {
   readonly digestHandshake?: boolean;
   /** Limits of the incoming chunk stream. */
   readonly chunkDecoder?: ChunkDecoderOptions;
+  /**
+   * Longest message accepted before a publish is accepted (commands only, so a peer that has not
+   * been authorized cannot make the server buffer megabytes). After it, `chunkDecoder`'s limit.
+   * @default 65536 ({@link DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH})
+   */
+  readonly maxMessageLengthBeforePublish?: number;
   /** Enhanced RTMP properties added to the connect `_result` (e.g. `{ capsEx: 0, fourCcList: [...] }`). */
   readonly connectProperties?: Readonly<Record<string, unknown>>;
 }
@@ -102,6 +108,9 @@ export interface ServerOutput {
 }
 
 /** Chunk streams the session's own encoder sends on: control, commands, status (all below 32). */
+/** Longest message a peer may send before a publish is accepted: commands are far smaller. */
+export const DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH = 64 * 1024;
+
 const CSID = { control: 2, command: 3, status: 5 } as const;
 /**
  * Chunk streams of media (audio 8, video 9, data 18), sent with standalone headers (fmt 0 first)
@@ -132,6 +141,8 @@ export class ServerSession {
   readonly #options: ServerSessionOptions;
   readonly #handshake: ServerHandshake;
   readonly #decoder: ChunkDecoder;
+  /** The decoder's limit once a publish is accepted. */
+  readonly #fullMessageLength: number;
   readonly #encoder = new ChunkEncoder();
   readonly #streams = new Map<number, Stream>();
   readonly #pending = new Map<number, Pending>();
@@ -143,6 +154,11 @@ export class ServerSession {
     this.#options = options;
     this.#handshake = new ServerHandshake({ digest: options.digestHandshake ?? true });
     this.#decoder = new ChunkDecoder(options.chunkDecoder);
+    this.#fullMessageLength = this.#decoder.maxMessageLength;
+    this.#decoder.maxMessageLength = Math.min(
+      this.#fullMessageLength,
+      options.maxMessageLengthBeforePublish ?? DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH,
+    );
   }
 
   /** Where the connection is: `connected` once a connect was accepted. */
@@ -224,6 +240,7 @@ export class ServerSession {
         return output;
       }
       case 'publish': {
+        this.#decoder.maxMessageLength = this.#fullMessageLength;
         this.#streams.set(pending.streamId, { role: 'publish', name: pending.name });
         this.#streamBegin(output, pending.streamId);
         this.#status(output, pending.streamId, StatusCode.PublishStart, `${pending.name} is now published`);

@@ -31,11 +31,8 @@ class RawClient {
     return this.#answers(this.server.accept(requestId));
   }
 
-  media(streamId: number): void {
-    const pieces = this.encoder.encode(
-      { typeId: 9, streamId, timestamp: 0, payload: Uint8Array.of(0x17, 1) },
-      7,
-    );
+  media(streamId: number, payload = Uint8Array.of(0x17, 1)): void {
+    const pieces = this.encoder.encode({ typeId: 9, streamId, timestamp: 0, payload }, 7);
     this.#answers(this.server.receive(Buffer.concat(pieces)));
   }
 
@@ -135,6 +132,30 @@ describe('adversarial plan, section D (server session)', () => {
       transactionId: 9,
     });
     expect(client.server.state).toBe('connected');
+  });
+
+  it('messages over 64 KiB before a publish is accepted are a protocol error; after it, megabytes pass', () => {
+    const early = new RawClient().connected();
+    early.media(1, new Uint8Array(65 * 1024));
+    expect(early.events.find((e) => e.type === 'protocol-error')).toMatchObject({
+      error: {
+        code: 'SERVER_PROTOCOL_ERROR',
+        message: expect.stringMatching(/exceeds maxMessageLength 65536/),
+      },
+    });
+
+    const publisher = new RawClient().connected();
+    publisher.command(['createStream', 2, null]);
+    publisher.command(['publish', 3, null, 'cam', 'live'], 1);
+    const request = publisher.events.find((e) => e.type === 'publish-request');
+    publisher.accept(request!.type === 'publish-request' ? request!.requestId : 0);
+    const frame = new Uint8Array(2 * 1024 * 1024).fill(7);
+    frame[0] = 0x17;
+    frame[1] = 1;
+    publisher.media(1, frame);
+    expect(publisher.events.filter((e) => e.type === 'protocol-error')).toEqual([]);
+    const media = publisher.events.find((e) => e.type === 'media');
+    expect(media?.type === 'media' && media.message.payload.length).toBe(frame.length);
   });
 
   it('D13: media on a stream that is not being published is ignored', () => {
