@@ -155,7 +155,9 @@ describe('adversarial plan, section D (server session)', () => {
     publisher.media(1, frame);
     expect(publisher.events.filter((e) => e.type === 'protocol-error')).toEqual([]);
     const media = publisher.events.find((e) => e.type === 'media');
-    expect(media?.type === 'media' && media.message.payload.length).toBe(frame.length);
+    expect(media?.type === 'media' && media.message.type === 'video' && media.message.payload.length).toBe(
+      frame.length,
+    );
   });
 
   it('D13: media on a stream that is not being published is ignored', () => {
