@@ -1,9 +1,9 @@
 // Faults from sections B, E and F of the adversarial plan, over loopback sockets.
-import { type Socket, connect as tcpConnect } from 'node:net';
-import { ClientSession, connect, type PlayerEvent } from '@rtmp/client';
+import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import { canBindIpv6Loopback } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type RawConnection, rawConnection, scriptedClient } from './hostile-client';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -26,12 +26,11 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
   }
 }
 
-/** A raw TCP connection to the server, with a promise for its close. */
-function rawSocket(port: number): { socket: Socket; closed: Promise<void> } {
-  const socket = tcpConnect({ host: '127.0.0.1', port });
-  socket.on('error', () => {});
-  cleanups.push(() => socket.destroy());
-  return { socket, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
+/** A raw connection, closed after the test. */
+function rawSocket(port: number): RawConnection {
+  const connection = rawConnection(port);
+  cleanups.push(() => connection.socket.destroy());
+  return connection;
 }
 
 /** A player that collects events until the stream ends; `ended` settles when it does. */
@@ -46,26 +45,10 @@ async function play(url: string, name: string) {
   return { events, ended };
 }
 
-/** Publishes or plays `name` over a raw socket driven by a ClientSession, so a test can cut it anywhere. */
 async function rawClient(port: number, url: string, name: string, role: 'publish' | 'play') {
-  const { socket, closed } = rawSocket(port);
-  const session = new ClientSession({ url });
-  const started = new Promise<number>((resolve) => {
-    socket.on('data', (bytes: Buffer) => {
-      const out = session.receive(bytes);
-      for (const piece of out.send) socket.write(piece);
-      for (const event of out.events) {
-        if (event.type === 'connected') for (const piece of session.createStream().send) socket.write(piece);
-        if (event.type === 'stream-created')
-          for (const piece of session[role](event.streamId, name).send) socket.write(piece);
-        if (event.type === 'publish-started' || event.type === 'play-started') resolve(event.streamId);
-      }
-    });
-  });
-  socket.on('connect', () => {
-    for (const piece of session.start({ player: role === 'play' }).send) socket.write(piece);
-  });
-  return { socket, closed, session, streamId: await started };
+  const client = await scriptedClient(port, url, name, role);
+  cleanups.push(() => client.socket.destroy());
+  return client;
 }
 
 describe('RtmpServer listeners', () => {

@@ -1,10 +1,10 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect as tcpConnect } from 'node:net';
-import { ClientSession, connect } from '@rtmp/client';
+import { connect } from '@rtmp/client';
 import { diagnostics, RtmpServer, type RtmpServerOptions, webhook } from '@rtmp/server';
 import { freePort } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedClient } from './hostile-client';
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -32,24 +32,17 @@ describe('liveness deadlines', () => {
 
   it('F5: a peer that answers nothing is pinged, then closed after pingTimeoutMs', async () => {
     const { server, url } = await start({ pingIntervalMs: 200, pingTimeoutMs: 200 });
-    // A client that completes connect, then goes silent (never answers the ping).
-    const socket = tcpConnect({ host: '127.0.0.1', port: Number(new URL(url).port) });
-    cleanups.push(() => socket.destroy());
-    const session = new ClientSession({ url });
-    let pinged = false;
-    socket.on('connect', () => socket.write(Buffer.concat(session.start().send)));
-    socket.on('data', (bytes) => {
-      const out = session.receive(bytes);
-      if (!pinged && session.state === 'connected') {
-        // Answer nothing from now on: the session would answer pings, so stop feeding it.
-        pinged = true;
-        socket.removeAllListeners('data');
-        return;
-      }
-      socket.write(Buffer.concat(out.send));
+    // A player that starts playing, then goes silent: its session would answer pings, so stop feeding it.
+    const client = await scriptedClient(Number(new URL(url).port), url, 'cam', 'play');
+    cleanups.push(() => client.socket.destroy());
+    client.socket.removeAllListeners('data');
+    let answersWithheld = 0;
+    client.socket.on('data', (bytes: Buffer) => {
+      // The session still reads, and would answer the ping; the answer is never written.
+      if (client.session.receive(bytes).send.length > 0) answersWithheld++;
     });
-    await new Promise((resolve) => socket.once('close', resolve));
-    expect(pinged).toBe(true);
+    await client.closed;
+    expect(answersWithheld).toBeGreaterThan(0); // the ping came
     expect(server.connections).toBe(0);
   });
 });

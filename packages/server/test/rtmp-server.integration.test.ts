@@ -1,5 +1,4 @@
-import { connect as tcpConnect } from 'node:net';
-import { ClientSession, connect, type PlayerEvent } from '@rtmp/client';
+import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import {
   type ManagedProcess,
@@ -12,6 +11,7 @@ import {
   startProcess,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedClient } from './hostile-client';
 
 const quiet = ['-hide_banner', '-loglevel', 'error'];
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -178,27 +178,9 @@ describe('RtmpServer policies', () => {
   it('two streams, three players; a stalled player loses frames while the healthy ones lose none', async () => {
     const { server, url } = await start({ maxPlayerQueueBytes: 4 * 1024 * 1024 });
     // The stalled player: handshakes and plays, then never reads again.
-    const stalled = tcpConnect({ host: '127.0.0.1', port: Number(new URL(url).port) });
-    cleanups.push(() => stalled.destroy());
-    const session = new ClientSession({ url });
-    let played = false;
-    stalled.on('data', (bytes: Buffer) => {
-      const out = session.receive(bytes);
-      for (const piece of out.send) stalled.write(piece);
-      for (const event of out.events) {
-        if (event.type === 'connected') for (const piece of session.createStream().send) stalled.write(piece);
-        if (event.type === 'stream-created')
-          for (const piece of session.play(event.streamId, 'a').send) stalled.write(piece);
-        if (event.type === 'play-started') {
-          played = true;
-          stalled.pause();
-        }
-      }
-    });
-    stalled.on('connect', () => {
-      for (const piece of session.start({ player: true }).send) stalled.write(piece);
-    });
-    await until(() => played);
+    const stalled = await scriptedClient(Number(new URL(url).port), url, 'a', 'play');
+    cleanups.push(() => stalled.socket.destroy());
+    stalled.socket.pause();
     const healthyA = await collect(url, 'a');
     const healthyB = await collect(url, 'b');
     const publishers = await Promise.all(
