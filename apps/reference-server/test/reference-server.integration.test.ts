@@ -49,7 +49,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     );
   });
 
-  it('with a publish key: publishing without it is denied, with it allowed', async () => {
+  it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);
     cleanups.push(() => connection.close());

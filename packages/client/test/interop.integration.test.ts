@@ -271,14 +271,14 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
   /** A server that accepts connections and never says a word. */
   const silentServer = () => server(() => {});
 
-  it('connection refused: CLIENT_NETWORK_ERROR', async () => {
+  it('F7: connection refused: CLIENT_NETWORK_ERROR', async () => {
     const port = await freePort();
     await expect(connect(`rtmp://127.0.0.1:${port}/live`)).rejects.toMatchObject({
       code: 'CLIENT_NETWORK_ERROR',
     });
   });
 
-  it('DNS failure: CLIENT_DNS_FAILED', async () => {
+  it('F7: DNS failure: CLIENT_DNS_FAILED', async () => {
     await expect(connect('rtmp://no-such-host.invalid/live')).rejects.toMatchObject({
       code: 'CLIENT_DNS_FAILED',
     });
@@ -291,7 +291,7 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
     });
   });
 
-  it('server closes mid-handshake and mid-connect: CLIENT_CONNECTION_CLOSED', async () => {
+  it('F7: server closes mid-handshake and mid-connect: CLIENT_CONNECTION_CLOSED', async () => {
     const midHandshake = await server((socket) => socket.once('data', () => socket.destroy()));
     await expect(connect(`rtmp://127.0.0.1:${midHandshake}/live`)).rejects.toMatchObject({
       code: 'CLIENT_CONNECTION_CLOSED',
@@ -309,7 +309,7 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
     });
   });
 
-  it('server closes mid-publish: publish() rejects with CLIENT_CONNECTION_CLOSED', async () => {
+  it('F7: server closes mid-publish: publish() rejects with CLIENT_CONNECTION_CLOSED', async () => {
     const { ScriptedServer } = await import('./scripted-server');
     const port = await server((socket) => {
       const scripted = new ScriptedServer({ silent: ['publish'] });

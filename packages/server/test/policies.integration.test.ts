@@ -78,7 +78,7 @@ describe('webhook (E5)', () => {
     return `http://127.0.0.1:${(http.address() as { port: number }).port}/hook`;
   }
 
-  it('2xx allows and receives the request; 500, 302, a hang or a refused connection deny', async () => {
+  it('E5: 2xx allows and receives the request; 500, 302, a hang or a refused connection deny', async () => {
     const bodies: unknown[] = [];
     const ok = await endpoint((request, response) => {
       let body = '';

@@ -116,7 +116,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
 });
 
 describe('RtmpServer policies', () => {
-  it('a second publisher of a live name gets NetStream.Publish.BadName; the first goes on', async () => {
+  it('E1: a second publisher of a live name gets NetStream.Publish.BadName; the first goes on', async () => {
     const { url } = await start();
     const first = await connect(url);
     cleanups.push(() => first.close());
@@ -130,7 +130,7 @@ describe('RtmpServer policies', () => {
     await expect(publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
   });
 
-  it('replace: the same key takes a live name over, the player keeps playing; another key gets BadName', async () => {
+  it('E2: replace: the same key takes a live name over, the player keeps playing; another key gets BadName', async () => {
     const { server, url } = await start({
       onPublish: (info) =>
         info.publisher && info.publisher.query === info.query ? { allow: true, replace: true } : true,
