@@ -23,14 +23,22 @@ export function recordingPath(dir: string, key: string): string | undefined {
 /**
  * Records one published stream to FLV: written under `<name>.flv.part` and renamed to
  * `<name>-<time>.flv` when the stream ends, so a finished name is never a half-written file (F10).
+ * A write that fails (a full disk, F9) stops the recording, never the stream: `onError` hears of
+ * it once and the `.part` file stays, valid up to its last whole tag.
  */
 export class Recorder {
   readonly #writer: FlvStreamWriter;
   readonly #part: string;
   readonly #final: string;
   #pending: Promise<void> = Promise.resolve();
+  #failed: Error | undefined;
+  /** Last timestamp written per tag type: a file's timestamps never go backwards (E11). */
+  readonly #last = new Map<number, number>();
 
-  constructor(file: string) {
+  constructor(
+    file: string,
+    private readonly onError: (error: Error) => void,
+  ) {
     mkdirSync(resolve(file, '..'), { recursive: true });
     this.#part = `${file}.part`;
     this.#final = file.replace(/\.flv$/, `-${new Date().toISOString().replace(/[:.]/g, '-')}.flv`);
@@ -40,12 +48,24 @@ export class Recorder {
   /** Appends a message (audio, video, metadata); writes are queued in order. */
   write(message: RawMessage): void {
     const tag = messageToFlvTag(message);
-    if (tag) this.#pending = this.#pending.then(() => this.#writer.write(tag));
+    if (!tag || this.#failed) return;
+    const timestamp = Math.max(tag.timestamp, this.#last.get(tag.type) ?? 0);
+    this.#last.set(tag.type, timestamp);
+    this.#pending = this.#pending
+      .then(() => (this.#failed ? undefined : this.#writer.write({ ...tag, timestamp })))
+      .catch((error: Error) => this.#fail(error));
+  }
+
+  #fail(error: Error): void {
+    if (this.#failed) return;
+    this.#failed = error;
+    this.onError(error);
   }
 
   /** Flushes, closes and renames; resolves with the final path. */
   async finish(): Promise<string> {
     await this.#pending;
+    if (this.#failed) throw this.#failed;
     await this.#writer.close();
     renameSync(this.#part, this.#final);
     return this.#final;

@@ -124,7 +124,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         live.add(key);
         published.set(key, { metadata: undefined, media: [] });
         if (options.recordDir !== undefined)
-          recorders.set(key, new Recorder(recordingPath(options.recordDir, key)!));
+          recorders.set(
+            key,
+            new Recorder(recordingPath(options.recordDir, key)!, (error) =>
+              log('error', 'recording failed; the stream goes on', { stream: key, error: error.message }),
+            ),
+          );
         log('info', 'publish', { stream: key });
         wake();
       },
@@ -211,7 +216,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     async close() {
       await server.close();
       await Promise.all(
-        [...recorders.values()].map((recorder) => recorder.finish().then((file) => recordings.push(file))),
+        // A failed recording was logged when it failed; closing goes on.
+        [...recorders.values()].map((recorder) =>
+          recorder.finish().then(
+            (file) => recordings.push(file),
+            () => {},
+          ),
+        ),
       );
       recorders.clear();
       if (stats) await new Promise((resolve) => stats!.close(resolve));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
@@ -75,6 +75,61 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     expect(readdirSync(dir).some((name) => name.endsWith('.part'))).toBe(false);
     expect(await probeCodecs(file!)).toEqual(['aac', 'h264']);
     expect(await packetHashes(file!, 'v')).toEqual(await packetHashes(flv, 'v'));
+  });
+
+  it('F9: a recording that hits a full disk stops with a logged error; the stream and its player go on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reference-full-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    symlinkSync('/dev/full', join(dir, 'live_cam.flv.part')); // every write: ENOSPC
+    const logged: Array<{ event: string; fields?: Record<string, unknown> }> = [];
+    const server = await start({
+      recordDir: dir,
+      logger: (_level, event, fields) => logged.push({ event, fields }),
+    });
+    const publishing = await connect(`${server.url}/live`);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const playing = await connect(`${server.url}/live`, { player: true });
+    cleanups.push(() => playing.close());
+    const player = await playing.play('cam');
+    let received = 0;
+    const reading = (async () => {
+      for await (const event of player) if (event.type === 'video') received++;
+    })();
+    for (let i = 0; i < 40; i++) {
+      const body = new Uint8Array(200_000).fill(i);
+      body[0] = i % 10 === 0 ? 0x17 : 0x27;
+      body[1] = 1;
+      await publisher.writeVideo(i * 40, body);
+    }
+    await publisher.close();
+    await reading;
+    expect(received).toBe(40);
+    expect(logged.find((l) => l.event.startsWith('recording failed'))?.fields).toMatchObject({
+      stream: 'live/cam',
+      error: expect.stringContaining('ENOSPC'),
+    });
+    expect(server.recordings()).toEqual([]);
+  });
+
+  it('E11: recorded timestamps never go backwards, whatever the publisher sends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reference-e11-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const server = await start({ recordDir: dir });
+    const publishing = await connect(`${server.url}/live`);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('jumpy');
+    // Forward, back an hour, frozen at 0, then forward past 2^31.
+    for (const timestamp of [3_600_000, 3_600_040, 0, 0, 40, 2 ** 31 + 5, 2 ** 31 + 45]) {
+      await publisher.writeVideo(timestamp, Uint8Array.of(0x17, 1, 0, 0, 0));
+    }
+    await publisher.close();
+    await server.waitForUnpublish('jumpy');
+    const deadline = Date.now() + 10_000;
+    while (server.recordings().length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const times = readFlvTags(server.recordings()[0]!).map((tag) => tag.timestamp);
+    expect(times).toEqual([3_600_000, 3_600_040, 3_600_040, 3_600_040, 3_600_040, 2 ** 31 + 5, 2 ** 31 + 45]);
   });
 
   it('E3: names that would leave the record directory are refused and create nothing', async () => {

@@ -118,3 +118,21 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('ffprobe', 'ffmpeg'))
     });
   },
 );
+
+describe('createFlvWriter on a failing file', () => {
+  it('F9: a file that cannot be opened or a full disk: writes and close reject, nothing is thrown', async () => {
+    const tag = { type: 9 as const, timestamp: 0, body: Uint8Array.of(0x17, 1, 0, 0, 0) };
+    const missing = createFlvWriter(join(work, 'no-such-dir', 'x.flv'), { hasAudio: false, hasVideo: true });
+    await expect(missing.close()).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(missing.write(tag)).rejects.toMatchObject({ code: 'ENOENT' });
+    // /dev/full: every write fails with ENOSPC, as on a full disk.
+    const full = createFlvWriter('/dev/full', { hasAudio: false, hasVideo: true });
+    const big = { ...tag, body: new Uint8Array(1 << 20) };
+    await expect(
+      (async () => {
+        for (let i = 0; i < 100; i++) await full.write(big);
+      })(),
+    ).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(full.close()).rejects.toMatchObject({ code: 'ENOSPC' });
+  });
+});

@@ -56,11 +56,17 @@ export function createFlvWriter(
 /** An FLV writer on a Node stream; see {@link createFlvWriter}. */
 export class FlvStreamWriter {
   #tags = 0;
+  /** The stream's first error (a failed open, a full disk): later writes and close reject with it. */
+  #error: Error | undefined;
 
   constructor(
     private readonly stream: Writable,
     header: Pick<FlvHeader, 'hasAudio' | 'hasVideo'>,
   ) {
+    // Always listened to: an 'error' nobody listens to would crash the process.
+    stream.on('error', (error: Error) => {
+      this.#error ??= error;
+    });
     stream.write(encodeFlvHeader(header));
   }
 
@@ -69,8 +75,12 @@ export class FlvStreamWriter {
     return this.#tags;
   }
 
-  /** Appends a tag; resolves at once, or after 'drain' when the stream is full. */
+  /**
+   * Appends a tag; resolves at once, or after 'drain' when the stream is full. Rejects with the
+   * stream's error once it has failed.
+   */
   async write(tag: FlvTag): Promise<void> {
+    if (this.#error) throw this.#error;
     let ok = true;
     for (const piece of encodeFlvTag(tag)) ok = this.stream.write(piece) && ok;
     this.#tags++;
@@ -87,9 +97,10 @@ export class FlvStreamWriter {
 
   /** Ends the stream; resolves when everything is flushed (for a file: written and closed). */
   close(): Promise<void> {
+    if (this.#error) return Promise.reject(this.#error);
     return new Promise((resolve, reject) => {
       this.stream.once('error', reject);
-      this.stream.end(() => resolve());
+      this.stream.end((error?: Error | null) => (error ? reject(this.#error ?? error) : resolve()));
     });
   }
 }
