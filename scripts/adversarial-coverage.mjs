@@ -19,7 +19,6 @@ const REASONS = {
   F2: 'partly: F1 covers the byte and time bounds; a half-speed reader is not simulated yet',
   F3: 'not yet: 1,000 players is a benchmark-scale test (#9)',
   F8: 'partly: chunk and message decoders replay captured FFmpeg/nginx streams split at every byte; OBS, Wirecast, Larix captures not available',
-  F10: 'not yet: kill -9 during recording (#9)',
   F11: 'by the soak script (`pnpm --filter @rtmp/reference-server soak`), not in CI: 24 h is out of CI budget; see its figures in the closing note',
   F12: 'not yet: #9',
   F13: 'not yet: a 5 GiB publish is out of the CI budget (#9); the acknowledgement sequence wrap at 2^32 is tested in the chunk decoder (C20)',

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
+import { readFlv } from '@rtmp/flv';
 import {
   canBindIpv6Loopback,
   packetHashes,
@@ -236,5 +237,41 @@ describe('rtmp-reference-server CLI', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/"event":"stopped"/);
+  });
+  it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reference-kill-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const cli = startProcess(
+      'node',
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '..', 'src', 'cli.ts'),
+        '--port',
+        '0',
+        '--record-dir',
+        dir,
+      ],
+      { cwd: join(import.meta.dirname, '..') },
+    );
+    cleanups.push(() => cli.stop());
+    const deadline = Date.now() + 15_000;
+    while (!cli.stdout().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const { url } = JSON.parse(cli.stdout().split('\n')[0]!) as { url: string };
+    const connection = await connect(`${url}/live`);
+    cleanups.push(() => connection.close());
+    const publisher = await connection.publish('cam');
+    for (let i = 0; i < 50; i++)
+      await publisher.writeVideo(i * 40, new Uint8Array(20_000).fill(i % 10 ? 0x27 : 0x17));
+    const part = join(dir, 'live_cam.flv.part');
+    while (!(existsSync(part) && readFileSync(part).length > 100_000) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    cli.child.kill('SIGKILL');
+    await cli.exited;
+    expect(readdirSync(dir)).toEqual(['live_cam.flv.part']);
+    const tags: number[] = [];
+    for await (const item of readFlv(part)) if (item.kind === 'tag') tags.push(item.tag.timestamp);
+    expect(tags.length).toBeGreaterThan(0);
+    expect(tags).toEqual(tags.map((_, i) => i * 40)); // a whole-tag prefix of what was sent
   });
 });
