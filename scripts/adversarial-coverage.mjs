@@ -13,14 +13,12 @@ const outPath = join(root, 'ADVERSARIAL.md');
 /** Why a case has no test yet, or does not apply. */
 const REASONS = {
   C19: 'not yet: needs the coverage-guided fuzzer; Jazzer.js cannot install here (its native prebuilds come from github.com, unreachable)',
-  C21: 'not yet: #9',
   E4: 'partly: the server caps names at maxNameLength (1024); the 128-character allowlist is enforced by the reference server for recording only (E3 test)',
   E7: 'does not apply yet: no allow/deny lists by address (hooks see `remoteAddress` and can do it)',
   F2: 'partly: F1 covers the byte and time bounds; a half-speed reader is not simulated yet',
   F3: 'not yet: 1,000 players is a benchmark-scale test (#9)',
   F8: 'partly: chunk and message decoders replay captured FFmpeg/nginx streams split at every byte; OBS, Wirecast, Larix captures not available',
   F11: 'by the soak script (`pnpm --filter @rtmp/reference-server soak`), not in CI: 24 h is out of CI budget; see its figures in the closing note',
-  F12: 'not yet: #9',
   F13: 'not yet: a 5 GiB publish is out of the CI budget (#9); the acknowledgement sequence wrap at 2^32 is tested in the chunk decoder (C20)',
   F14: 'not yet: #9',
 };

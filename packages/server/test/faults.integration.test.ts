@@ -247,6 +247,42 @@ describe('RtmpServer faults', () => {
     expect(details.filter((p) => p.dropped > 0)).toHaveLength(1); // only the stalled one
   });
 
+  it('C21: a player that never acknowledges still gets 100 MB: the server waits for no acks', async () => {
+    const { port, url } = await start({ maxPlayerQueueBytes: 256 * 1024 * 1024 });
+    const silent = await rawClient(port, url, 'cam', 'play');
+    silent.socket.removeAllListeners('data'); // reads, never answers: no Acknowledgement ever
+    let received = 0;
+    silent.socket.on('data', (bytes: Buffer) => {
+      received += bytes.length;
+    });
+    const publishing = await connect(url);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const frame = new Uint8Array(1 << 20).fill(0x27);
+    frame[0] = 0x17;
+    frame[1] = 1;
+    for (let i = 0; i < 100; i++) await publisher.writeVideo(i * 40, frame);
+    await until(() => received >= 100 * (1 << 20), 30_000);
+  });
+
+  it('F12: peers asking for 1-byte chunks are closed; normal players lose nothing', async () => {
+    const { port, url } = await start({ maxConnectionsPerAddress: 1000 }); // all from 127.0.0.1
+    const publishing = await connect(url);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const players = await Promise.all(Array.from({ length: 10 }, () => play(url, 'cam')));
+    // Set Chunk Size 1 (fmt 0, csid 2, type 1, length 4) from 100 connected peers.
+    const setChunkSize1 = Buffer.of(0x02, 0, 0, 0, 0, 0, 4, 0x01, 0, 0, 0, 0, 0, 0, 0, 1);
+    const abusers = await Promise.all(
+      Array.from({ length: 100 }, () => rawClient(port, url, 'other', 'play')),
+    );
+    for (const abuser of abusers) abuser.socket.write(setChunkSize1);
+    for (let i = 0; i < 20; i++)
+      await publisher.writeVideo(i * 40, Uint8Array.of(i % 10 ? 0x27 : 0x17, 1, 0, 0, 0, i));
+    await Promise.all(abusers.map((abuser) => abuser.closed));
+    await until(() => players.every((p) => p.events.filter((e) => e.type === 'video').length === 20));
+  });
+
   it('E13: close() during a live publish with players: every client sees the close, close() resolves', async () => {
     const { server, url } = await start();
     const publishing = await connect(url);
