@@ -20,7 +20,6 @@ const REASONS = {
   F8: 'partly: chunk and message decoders replay captured FFmpeg/nginx streams split at every byte; OBS, Wirecast, Larix captures not available',
   F11: 'by the soak script (`pnpm --filter @rtmp/reference-server soak`), not in CI: 24 h is out of CI budget; see its figures in the closing note',
   F13: 'not yet: a 5 GiB publish is out of the CI budget (#9); the acknowledgement sequence wrap at 2^32 is tested in the chunk decoder (C20)',
-  F14: 'not yet: #9',
 };
 
 function* walk(dir) {

@@ -283,6 +283,57 @@ describe('RtmpServer faults', () => {
     await until(() => players.every((p) => p.events.filter((e) => e.type === 'video').length === 20));
   });
 
+  it('F14: worst-case commands (16,000 levels deep, 12,000 properties) cost little; the stream flows', async () => {
+    const { port, url } = await start({ maxConnectionsPerAddress: 1000 });
+    const publishing = await connect(url);
+    cleanups.push(() => publishing.close());
+    const publisher = await publishing.publish('cam');
+    const player = await play(url, 'cam');
+    // Command bodies as large as an unauthorized peer may send (64 KiB): a string, then either
+    // 16,000 nested objects or one object with thousands of one-letter properties.
+    const name = Buffer.of(0x02, 0, 4, ...Buffer.from('ping'), 0x00, 0x40, 0x08, 0, 0, 0, 0, 0, 0); // 'ping', 3
+    const nested = Buffer.concat([name, Buffer.alloc(16_000 * 4, Buffer.of(0x03, 0, 1, 0x61))]);
+    const wide = Buffer.concat([
+      name,
+      Buffer.of(0x03),
+      Buffer.alloc(12_000 * 4, Buffer.of(0, 1, 0x61, 0x05)),
+      Buffer.of(0, 0, 9),
+    ]);
+    // fmt 0 on csid 3, type 20 (AMF0 command), stream 0, then the body in 4096-byte chunks (the
+    // chunk size a ClientSession announces).
+    const command = (body: Buffer) =>
+      Buffer.concat([
+        Buffer.of(
+          0x03,
+          0,
+          0,
+          0,
+          body.length >> 16,
+          (body.length >> 8) & 0xff,
+          body.length & 0xff,
+          20,
+          0,
+          0,
+          0,
+          0,
+        ),
+        ...Array.from({ length: Math.ceil(body.length / 4096) }, (_, i) =>
+          Buffer.concat([
+            i === 0 ? Buffer.alloc(0) : Buffer.of(0xc3),
+            body.subarray(i * 4096, (i + 1) * 4096),
+          ]),
+        ),
+      ]);
+    const abusers = await Promise.all(Array.from({ length: 20 }, () => rawClient(port, url, 'x', 'play')));
+    for (const [i, abuser] of abusers.entries()) abuser.socket.write(command(i % 2 ? nested : wide));
+    for (let i = 0; i < 20; i++)
+      await publisher.writeVideo(i * 40, Uint8Array.of(i % 10 ? 0x27 : 0x17, 1, 0, 0, 0, i));
+    await until(() => player.events.filter((e) => e.type === 'video').length === 20);
+    // Both are commands the session cannot use (too deep: bad AMF; too wide: unknown): ignored,
+    // like any other (D3), after a bounded parse; nobody is disconnected for them.
+    expect(abusers.every((abuser) => !abuser.socket.destroyed)).toBe(true);
+  });
+
   it('E13: close() during a live publish with players: every client sees the close, close() resolves', async () => {
     const { server, url } = await start();
     const publishing = await connect(url);
