@@ -2,7 +2,8 @@
 // Coverage-guided fuzzing (jsfuzz) of every decoder and of a whole ServerSession, each target for
 // a bounded time, seeded from the committed corpora and captures. Fails on any crash: an exception
 // other than the layer's typed error, a hang past --timeout, or memory past --rss-limit-mb.
-//   pnpm fuzz [-- --seconds 30 --only chunk]      (after pnpm build: targets load dist/)
+//   pnpm fuzz [--seconds 30] [--executions 1000000] [--only chunk,flv]   (after pnpm build: targets load dist/)
+// Each target stops at --seconds, or earlier once it has run --executions inputs.
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
@@ -20,7 +21,11 @@ import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const { values: flags } = parseArgs({
-  options: { seconds: { type: 'string', default: '30' }, only: { type: 'string' } },
+  options: {
+    seconds: { type: 'string', default: '30' },
+    executions: { type: 'string' },
+    only: { type: 'string' },
+  },
 });
 
 /** Each target and where its seeds come from (committed corpora and the captures tests use). */
@@ -55,7 +60,7 @@ function seedFiles(pkg, dirs) {
   });
 }
 
-function runTarget({ name, pkg, target, seeds }, seconds) {
+function runTarget({ name, pkg, target, seeds }, seconds, executions) {
   const work = mkdtempSync(join(tmpdir(), `fuzz-${name}-`));
   const corpus = join(work, 'corpus');
   mkdirSync(corpus);
@@ -74,13 +79,20 @@ function runTarget({ name, pkg, target, seeds }, seconds) {
       },
     );
     let output = '';
-    child.stdout.on('data', (bytes) => (output += bytes));
-    child.stderr.on('data', (bytes) => (output += bytes));
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const stop = () => {
+      if (timedOut) return;
       timedOut = true;
       process.kill(-child.pid, 'SIGKILL');
-    }, seconds * 1000);
+    };
+    const timer = setTimeout(stop, seconds * 1000);
+    const collect = (bytes) => {
+      output += bytes;
+      const count = /#(\d+) +\w+ +cov:[^\n]*\n?$/.exec(output.slice(-300));
+      if (count && Number(count[1]) >= executions) stop();
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     child.on('exit', (code) => {
       clearTimeout(timer);
       const crashes = readdirSync(work).filter((file) => /^(crash|timeout|oom)-/.test(file));
@@ -106,8 +118,10 @@ function runTarget({ name, pkg, target, seeds }, seconds) {
 
 const seconds = Number(flags.seconds);
 const results = [];
-for (const target of TARGETS.filter((t) => !flags.only || t.name === flags.only)) {
-  const result = await runTarget(target, seconds);
+const executions = flags.executions ? Number(flags.executions) : Number.POSITIVE_INFINITY;
+const only = flags.only?.split(',');
+for (const target of TARGETS.filter((t) => !only || only.includes(t.name))) {
+  const result = await runTarget(target, seconds, executions);
   console.log(JSON.stringify(result));
   results.push(result);
 }
