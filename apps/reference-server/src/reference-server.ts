@@ -22,7 +22,7 @@ export interface ReferenceServerOptions {
   readonly statsPort?: number;
   /** Where logs go. @default silent */
   readonly logger?: Logger;
-  /** Messages kept per stream for {@link ReferenceServer.messages}. @default 10000 */
+  /** Messages kept per stream, and connect requests kept, for {@link ReferenceServer.messages} and {@link ReferenceServer.connects}. @default 10000 */
   readonly keepMessages?: number;
   /** Anything else for the underlying {@link RtmpServer}. */
   readonly server?: RtmpServerOptions;
@@ -44,7 +44,7 @@ export interface ReferenceServer {
   waitForUnpublish(name: string, timeoutMs?: number): Promise<void>;
   /** Live streams. */
   streams(): StreamStats[];
-  /** The `connect` requests received, in order. */
+  /** The latest `connect` requests received (up to `keepMessages`), in order. */
   connects(): ConnectRequest[];
   /** What was published to `name`: metadata and media messages, in order. */
   messages(name: string): { metadata: Record<string, unknown> | undefined; media: RawMessage[] };
@@ -118,6 +118,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     observe: {
       connected: (connect, address) => {
         connects.push(connect);
+        if (connects.length > keep) connects.shift(); // a long-running server keeps the latest only
         log('info', 'connected', { app: connect.app, address, flashVer: connect.flashVer ?? '' });
       },
       published: (key) => {

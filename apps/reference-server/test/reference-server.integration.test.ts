@@ -50,6 +50,15 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     );
   });
 
+  it('keeps only the latest connect requests: a long-running server does not grow', async () => {
+    const server = await start({ keepMessages: 2 });
+    for (const app of ['a', 'b', 'c']) {
+      const connection = await connect(`${server.url}/${app}`);
+      await connection.close();
+    }
+    expect(server.connects().map((c) => c.app)).toEqual(['b', 'c']);
+  });
+
   it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);
