@@ -21,6 +21,7 @@ setInterval(() => {
     type: 'sample',
     rss: memory.rss,
     heapUsed: memory.heapUsed,
+    arrayBuffers: memory.arrayBuffers,
     handles: process.getActiveResourcesInfo().length,
     fds: readdirSync('/proc/self/fd').length,
     loopDelayP99Ms: delay.percentile(99) / 1e6,

@@ -25,6 +25,7 @@ interface Sample {
   at: number;
   rss: number;
   heapUsed: number;
+  arrayBuffers: number;
   handles: number;
   fds: number;
   loopDelayP99Ms: number;
@@ -50,6 +51,7 @@ const url = await new Promise<string>((resolve, reject) => {
           minute: ((Date.now() - (endAt - Number(flags.minutes) * 60_000)) / 60_000).toFixed(1),
           rssMB: mb(message.rss),
           heapMB: mb(message.heapUsed),
+          buffersMB: mb(message.arrayBuffers),
           handles: message.handles,
           fds: message.fds,
           loopP99ms: message.loopDelayP99Ms.toFixed(1),
@@ -163,6 +165,7 @@ console.log(
     samples: samples.length,
     rssSlopeMBPerMin: (slope((s) => s.rss) / 1e6).toFixed(3),
     heapSlopeMBPerMin: (slope((s) => s.heapUsed) / 1e6).toFixed(3),
+    buffersSlopeMBPerMin: (slope((s) => s.arrayBuffers) / 1e6).toFixed(3),
     fdsSlopePerMin: slope((s) => s.fds).toFixed(2),
     handlesSlopePerMin: slope((s) => s.handles).toFixed(2),
     fdsRange: [Math.min(...samples.map((s) => s.fds)), Math.max(...samples.map((s) => s.fds))],
