@@ -373,6 +373,10 @@ class Connection {
     }
   }
 
+  writeBytes(bytes: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(bytes);
+  }
+
   write(pieces: readonly Uint8Array[]): void {
     if (this.socket.destroyed) return;
     if (pieces.length === 1) {
@@ -599,18 +603,28 @@ class Connection {
     stream.add(message, now);
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const kind = classify(message);
-    const encoded = new Map<string, Uint8Array>();
+    // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
+    // a map is made only when another one turns up. Nothing is encoded for dropped messages.
+    let firstKey = -1;
+    let firstBytes: Uint8Array | undefined;
+    let others: Map<number, Uint8Array> | undefined;
     for (const player of stream.players) {
-      const chunkSize = player.connection.session.encoder.chunkSize;
-      const key = `${player.streamId}/${chunkSize}`;
-      let bytes = encoded.get(key);
-      if (!bytes) {
-        bytes = player.connection.session.encodeMedia({ ...message, streamId: player.streamId });
-        encoded.set(key, bytes);
-      }
       if (!this.#admit(player, kind, now, stream)) continue;
-      this.server.corkUntilBatchEnds(player.connection.socket);
-      player.connection.write([bytes]);
+      const { session, socket } = player.connection;
+      const key = player.streamId * 2 ** 32 + session.encoder.chunkSize;
+      let bytes = key === firstKey ? firstBytes : others?.get(key);
+      if (!bytes) {
+        bytes = session.encodeMedia({ ...message, streamId: player.streamId });
+        if (firstBytes === undefined) {
+          firstKey = key;
+          firstBytes = bytes;
+        } else {
+          others ??= new Map();
+          others.set(key, bytes);
+        }
+      }
+      this.server.corkUntilBatchEnds(socket);
+      player.connection.writeBytes(bytes);
     }
   }
 
