@@ -1,7 +1,7 @@
 // Faults from sections B, E and F of the adversarial plan, over loopback sockets.
 import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
-import { canBindIpv6Loopback } from '@rtmp/test-helpers';
+import { canBindIpv6Loopback, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RawConnection, rawConnection, scriptedClient } from './hostile-client';
 
@@ -15,15 +15,6 @@ async function start(options: RtmpServerOptions = {}) {
   const { url, port } = await server.listen();
   cleanups.push(() => server.close());
   return { server, port, url: `${url}/live` };
-}
-
-/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A raw connection, closed after the test. */
@@ -65,7 +56,7 @@ describe('RtmpServer listeners', () => {
     const publisher = await publishing.publish('cam');
     const player = await play(`rtmp://[::1]:${port}/live`, 'cam');
     await publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 6));
-    await until(() => player.events.some((e) => e.type === 'video'));
+    await waitFor(() => player.events.some((e) => e.type === 'video'));
     expect(server.stats()[0]?.playerDetails.map((p) => p.remoteAddress)).toEqual(['::1']);
   });
 });
@@ -90,7 +81,7 @@ describe('RtmpServer faults', () => {
     const publisher = await kept[0]!.publish('cam');
     await expect(publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
     await Promise.all(kept.map((connection) => connection.close()));
-    await until(() => server.traffic().connections === 0);
+    await waitFor(() => server.traffic().connections === 0);
     const again = await connect(url);
     await again.close();
   });
@@ -109,7 +100,7 @@ describe('RtmpServer faults', () => {
     for (let i = 0; i < 10; i++)
       await publisher.writeVideo(i * 40, Uint8Array.of(i % 5 ? 0x27 : 0x17, 1, 0, 0, 0, i));
     await Promise.all([http.closed, tls.closed]);
-    await until(() => player.events.filter((e) => e.type === 'video').length === 10);
+    await waitFor(() => player.events.filter((e) => e.type === 'video').length === 10);
     expect(player.events.flatMap((e) => (e.type === 'video' ? [e.payload[5]] : []))).toEqual([
       0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
     ]);
@@ -132,7 +123,7 @@ describe('RtmpServer faults', () => {
     // Everything past the 32 allowed is closed at once.
     let closed = 0;
     for (const raw of halfOpen) void raw.closed.then(() => closed++);
-    await until(() => closed >= 200 - 32);
+    await waitFor(() => closed >= 200 - 32);
     expect(server.traffic().connections).toBeLessThanOrEqual(32);
     if (!ipv6) return; // no second address to come from
     const legit = await connect(`rtmp://[::1]:${port}/live`, { timeoutMs: 5000 });
@@ -172,7 +163,7 @@ describe('RtmpServer faults', () => {
     const { server, port, url } = await start();
     const publisher = await rawClient(port, url, 'cam', 'publish');
     const player = await play(url, 'cam');
-    await until(() => server.stats().some((s) => s.players === 1));
+    await waitFor(() => server.stats().some((s) => s.players === 1));
     const whole = new Uint8Array(1000).fill(1);
     whole[0] = 0x17;
     whole[1] = 1;
@@ -183,7 +174,7 @@ describe('RtmpServer faults', () => {
     big[1] = 1;
     const pieces = publisher.session.writeMedia(publisher.streamId, 'video', 40, big);
     for (const piece of pieces.slice(0, pieces.length / 2)) publisher.socket.write(piece);
-    await until(() => server.stats().some((s) => s.messages === 1));
+    await waitFor(() => server.stats().some((s) => s.messages === 1));
     publisher.socket.resetAndDestroy();
     await player.ended; // UnpublishNotify / StreamEOF
     const videos = player.events.flatMap((e) => (e.type === 'video' ? [e.payload] : []));
@@ -216,10 +207,10 @@ describe('RtmpServer faults', () => {
     };
     for (let batch = 0; batch < 30; batch++)
       await Promise.all(Array.from({ length: 10 }, (_, i) => churn(batch * 10 + i)));
-    await until(() => server.traffic().connections === 1);
+    await waitFor(() => server.traffic().connections === 1);
     const player = await play(url, 'cam');
     await publisher.writeVideo(1000, Uint8Array.of(0x17, 1, 0, 0, 0, 9));
-    await until(() => player.events.some((e) => e.type === 'video'));
+    await waitFor(() => player.events.some((e) => e.type === 'video'));
   });
 
   it('F1: a player that stops reading is bounded in time too: frames drop long before its byte budget fills', async () => {
@@ -243,7 +234,7 @@ describe('RtmpServer faults', () => {
     }
     const details = server.stats()[0]!.playerDetails;
     expect(details.find((p) => p.dropped > 0)?.queuedBytes).toBeLessThan(64 * 1024 * 1024);
-    await until(() => healthy.events.filter((e) => e.type === 'video').length === frames);
+    await waitFor(() => healthy.events.filter((e) => e.type === 'video').length === frames);
     expect(details.filter((p) => p.dropped > 0)).toHaveLength(1); // only the stalled one
   });
 
@@ -262,7 +253,7 @@ describe('RtmpServer faults', () => {
     frame[0] = 0x17;
     frame[1] = 1;
     for (let i = 0; i < 100; i++) await publisher.writeVideo(i * 40, frame);
-    await until(() => received >= 100 * (1 << 20), 30_000);
+    await waitFor(() => received >= 100 * (1 << 20), 30_000);
   });
 
   it('F12: peers asking for 1-byte chunks are closed; normal players lose nothing', async () => {
@@ -280,7 +271,7 @@ describe('RtmpServer faults', () => {
     for (let i = 0; i < 20; i++)
       await publisher.writeVideo(i * 40, Uint8Array.of(i % 10 ? 0x27 : 0x17, 1, 0, 0, 0, i));
     await Promise.all(abusers.map((abuser) => abuser.closed));
-    await until(() => players.every((p) => p.events.filter((e) => e.type === 'video').length === 20));
+    await waitFor(() => players.every((p) => p.events.filter((e) => e.type === 'video').length === 20));
   });
 
   it('F14: worst-case commands (16,000 levels deep, 12,000 properties) cost little; the stream flows', async () => {
@@ -328,7 +319,7 @@ describe('RtmpServer faults', () => {
     for (const [i, abuser] of abusers.entries()) abuser.socket.write(command(i % 2 ? nested : wide));
     for (let i = 0; i < 20; i++)
       await publisher.writeVideo(i * 40, Uint8Array.of(i % 10 ? 0x27 : 0x17, 1, 0, 0, 0, i));
-    await until(() => player.events.filter((e) => e.type === 'video').length === 20);
+    await waitFor(() => player.events.filter((e) => e.type === 'video').length === 20);
     // Both are commands the session cannot use (too deep: bad AMF; too wide: unknown): ignored,
     // like any other (D3), after a bounded parse; nobody is disconnected for them.
     expect(abusers.every((abuser) => !abuser.socket.destroyed)).toBe(true);
@@ -340,7 +331,7 @@ describe('RtmpServer faults', () => {
     const publisher = await publishing.publish('cam');
     const players = await Promise.all([play(url, 'cam'), play(url, 'cam'), play(url, 'cam')]);
     await publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0));
-    await until(() => players.every((p) => p.events.some((e) => e.type === 'video')));
+    await waitFor(() => players.every((p) => p.events.some((e) => e.type === 'video')));
     await server.close();
     await Promise.all(players.map((p) => p.ended.catch(() => {})));
     await publishing.closed;

@@ -9,6 +9,7 @@ import {
   runProcess,
   sampleFlv,
   startProcess,
+  waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
@@ -30,15 +31,6 @@ function track(proc: ManagedProcess): ManagedProcess {
   cleanups.push(() => proc.stop());
   return proc;
 }
-/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** Our client plays `name` and collects everything until the publisher leaves. */
 async function collect(url: string, name: string) {
   const connection = await connect(url, { player: true });
@@ -73,7 +65,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
       ]),
     );
     const ours = await collect(url, 'cam');
-    await until(() => server.stats().some((s) => s.players === 2));
+    await waitFor(() => server.stats().some((s) => s.players === 2));
     await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/cam`]);
     await ffmpegPlayer.exited;
     expect(parseFramemd5(ffmpegPlayer.stdout())).toEqual(await packetHashes(flv, 'v'));
@@ -87,7 +79,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     const flv = await sampleFlv({ seconds: 10, fps: 25 });
     const { server, url } = await start();
     track(startProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/late`]));
-    await until(() => server.stats().some((s) => s.publishing && s.messages > 3 * 25));
+    await waitFor(() => server.stats().some((s) => s.publishing && s.messages > 3 * 25));
     const played = await packetHashes(`${url}/late`, 'v', ['-t', '2']);
     const source = await packetHashes(flv, 'v');
     const first = source.indexOf(played[0]!);
@@ -108,7 +100,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     const { server, url } = await start();
     const out = `${flv}.server-rtmpdump.flv`;
     const rtmpdump = track(startProcess('rtmpdump', ['-q', '-r', `${url}/dump`, '--live', '-o', out]));
-    await until(() => server.stats().some((s) => s.players === 1));
+    await waitFor(() => server.stats().some((s) => s.players === 1));
     await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/dump`]);
     await rtmpdump.exited;
     expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
@@ -139,7 +131,7 @@ describe('RtmpServer policies', () => {
     cleanups.push(() => first.close());
     const oldPublisher = await first.publish('cam?key=a');
     const { events } = await collect(url, 'cam');
-    await until(() => server.stats().some((s) => s.players === 1));
+    await waitFor(() => server.stats().some((s) => s.players === 1));
     await oldPublisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 1));
 
     const stranger = await connect(url);
@@ -152,9 +144,9 @@ describe('RtmpServer policies', () => {
     cleanups.push(() => second.close());
     const newPublisher = await second.publish('cam?key=a');
     // The old publisher's connection is closed: the player, the stranger and the newcomer remain.
-    await until(() => server.traffic().connections === 3);
+    await waitFor(() => server.traffic().connections === 3);
     await newPublisher.writeVideo(80, Uint8Array.of(0x17, 1, 0, 0, 0, 2));
-    await until(() => events.filter((e) => e.type === 'video').length === 2);
+    await waitFor(() => events.filter((e) => e.type === 'video').length === 2);
     expect(payloads(events, 'video')).toEqual(['170100000001', '170100000002']);
     expect(
       events.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.info.code),

@@ -17,3 +17,4 @@ export { readmeShows, readmeSynopsis } from './readme';
 export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 export { type SampleFlvOptions, sampleFlv } from './sample-media';
 export { type RecordedSession, recordPlay, recordPublish, retry } from './sessions';
+export { waitFor } from './wait-for';
