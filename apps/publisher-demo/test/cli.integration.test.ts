@@ -13,6 +13,7 @@ import {
   startNginxRtmp,
   startProcess,
   startRecordingProxy,
+  waitFor,
 } from '@rtmp/test-helpers';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
@@ -193,10 +194,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
     cleanups.push(() => proxy.close());
     const publisher = cli('publish', [sample, `rtmp://127.0.0.1:${proxy.port}/live/int`]);
     // Interrupt once it has really published something (its progress line shows frames).
-    const deadline = Date.now() + 15_000;
-    while (!/frame=\s*[1-9]/.test(publisher.stderr()) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitFor(() => /frame=\s*[1-9]/.test(publisher.stderr()), 15_000);
     publisher.child.kill('SIGINT');
     const result = await finished(publisher);
     expect(result.code).toBe(130);

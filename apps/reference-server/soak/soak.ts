@@ -1,7 +1,7 @@
 // Soak test (not in CI): the reference server with publishers and players churning and hostile
 // connections mixed in; samples the server's RSS, heap, handles, fds and event-loop delay and
 // prints each one's slope. Goal: RSS and heap slopes about 0, fds stable, loop delay p99 < 50 ms.
-//   pnpm --filter @rtmp/reference-server soak [-- --minutes 30 --publishers 5 --players 100]
+//   pnpm --filter @rtmp/reference-server soak [--minutes 30 --publishers 5 --players 100]
 import { fork } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';

@@ -13,6 +13,10 @@ players play the same URL.
   --port PORT            RTMP port (default 1935; 0 picks a free one)
   --tls-port PORT        also accept rtmps:// on PORT (needs --tls-cert and --tls-key, PEM files)
   --publish-key KEY      require ?key=KEY on publish
+  --access RULE          who may publish or play, nginx-rtmp style; repeat it, first match wins:
+                         --access "allow publish 127.0.0.1" --access "deny publish all"
+                         (allow|deny publish|play ADDRESS|CIDR|all; unmatched: allowed)
+  --any-name             accept any stream name (default: A-Z a-z 0-9 _ . - ~, up to 128)
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
   --log-level LEVEL      debug, info, warn, error or silent (default warn)
@@ -34,6 +38,8 @@ const { values } = (() => {
         host: { type: 'string' },
         port: { type: 'string' },
         'publish-key': { type: 'string' },
+        access: { type: 'string', multiple: true },
+        'any-name': { type: 'boolean' },
         'tls-port': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -88,6 +94,8 @@ try {
     ...(values['stats-port'] !== undefined
       ? { statsPort: port('stats-port', values['stats-port'], 0)! }
       : {}),
+    ...(values['any-name'] ? { namePattern: null } : {}),
+    ...(values.access !== undefined ? { server: { access: values.access } } : {}),
     logger: createLogger(level, logFormat),
   });
   process.stdout.write(

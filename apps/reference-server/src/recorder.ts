@@ -2,9 +2,7 @@ import { mkdirSync, renameSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { RawMessage } from '@rtmp/chunk';
 import { createFlvWriter, type FlvStreamWriter, messageToFlvTag } from '@rtmp/flv';
-
-/** A path segment allowed in recorded names (adversarial plan, "Names"). */
-const SEGMENT = /^[A-Za-z0-9_.\-~]{1,128}$/;
+import { STREAM_NAME_PATTERN } from './stream-name';
 
 /**
  * The file a stream key (`app/name`) records to, inside `dir`, or `undefined` when the name is
@@ -13,7 +11,7 @@ const SEGMENT = /^[A-Za-z0-9_.\-~]{1,128}$/;
  */
 export function recordingPath(dir: string, key: string): string | undefined {
   const segments = key.split('/');
-  if (!segments.every((s) => SEGMENT.test(s) && s !== '.' && s !== '..')) return undefined;
+  if (!segments.every((s) => STREAM_NAME_PATTERN.test(s) && s !== '.' && s !== '..')) return undefined;
   const root = resolve(dir);
   const file = resolve(root, `${segments.join('_')}.flv`);
   const inside = relative(root, file);

@@ -5,6 +5,7 @@ import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } f
 import { RtmpServer, type RtmpServerOptions, type StreamStats } from '@rtmp/server';
 import { createLogger, type Logger } from './log';
 import { Recorder, recordingPath } from './recorder';
+import { STREAM_NAME_PATTERN, STREAM_NAME_RULE } from './stream-name';
 
 /** Options of {@link startReferenceServer}. */
 export interface ReferenceServerOptions {
@@ -14,6 +15,12 @@ export interface ReferenceServerOptions {
   readonly port?: number;
   /** Require `?key=<publishKey>` on publish (compared in constant time, never logged). */
   readonly publishKey?: string;
+  /**
+   * Stream names accepted for publish and play (the query string aside); `null` accepts any name
+   * the server's `maxNameLength` allows. Recording always requires the default's characters.
+   * @default {@link STREAM_NAME_PATTERN}: `A-Z a-z 0-9 _ . - ~`, 1 to 128 of them
+   */
+  readonly namePattern?: RegExp | null;
   /** Record every published stream to FLV here. */
   readonly recordDir?: string;
   /** Also accept `rtmps://` on this port with this PEM certificate and key. */
@@ -85,6 +92,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     for (const waiter of waiters) waiter();
   };
   const matches = (key: string, name: string) => key === name || key.endsWith(`/${name}`);
+  const namePattern = options.namePattern === undefined ? STREAM_NAME_PATTERN : options.namePattern;
+  const nameAllowed = (name: string) => namePattern === null || namePattern.test(name);
 
   const server = new RtmpServer({
     ...options.server,
@@ -108,13 +117,18 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         };
       }
       if (
-        options.recordDir !== undefined &&
-        recordingPath(options.recordDir, `${info.app}/${info.name}`) === undefined
+        !nameAllowed(info.name) ||
+        (options.recordDir !== undefined &&
+          recordingPath(options.recordDir, `${info.app}/${info.name}`) === undefined)
       ) {
-        return { allow: false, description: 'stream name not allowed (A-Z a-z 0-9 _ . - ~, up to 128)' };
+        return { allow: false, description: STREAM_NAME_RULE, code: 'NetStream.Publish.BadName' };
       }
       return options.server?.onPublish?.(info) ?? true;
     },
+    onPlay: (info) =>
+      nameAllowed(info.name)
+        ? (options.server?.onPlay?.(info) ?? true)
+        : { allow: false, description: STREAM_NAME_RULE },
     observe: {
       connected: (connect, address) => {
         connects.push(connect);

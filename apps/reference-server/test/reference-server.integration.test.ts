@@ -13,6 +13,7 @@ import {
   runProcess,
   sampleFlv,
   startProcess,
+  waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ReferenceServer, startReferenceServer } from '../src/index';
@@ -77,9 +78,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     const server = await start({ recordDir: dir });
     await publish(flv, `${server.url}/live/cam`);
     await server.waitForUnpublish('cam');
-    const deadline = Date.now() + 10_000;
-    while (server.recordings().length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => server.recordings().length > 0);
     const [file] = server.recordings();
     expect(file).toMatch(/live_cam-.*\.flv$/);
     expect(readdirSync(dir).some((name) => name.endsWith('.part'))).toBe(false);
@@ -135,9 +134,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     }
     await publisher.close();
     await server.waitForUnpublish('jumpy');
-    const deadline = Date.now() + 10_000;
-    while (server.recordings().length === 0 && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => server.recordings().length > 0);
     const times = readFlvTags(server.recordings()[0]!).map((tag) => tag.timestamp);
     expect(times).toEqual([3_600_000, 3_600_040, 3_600_040, 3_600_040, 3_600_040, 2 ** 31 + 5, 2 ** 31 + 45]);
   });
@@ -153,6 +150,26 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     }
     expect(existsSync(join(dir, 'escape.flv'))).toBe(false);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('E4: a name of 128 allowed characters is accepted, 129 or one outside the allowlist refused; namePattern: null lifts it', async () => {
+    const server = await start();
+    const connection = await connect(`${server.url}/live`);
+    cleanups.push(() => connection.close());
+    await connection.publish(`${'a'.repeat(128)}?key=${'k'.repeat(200)}`); // the query does not count
+    await server.waitForPublish('a'.repeat(128));
+    for (const name of ['a'.repeat(129), 'bad name', 'caf\u00e9', 'a/b', 'x<y']) {
+      await expect(connection.publish(name), name).rejects.toMatchObject({
+        code: 'CLIENT_PUBLISH_REJECTED',
+        statusCode: 'NetStream.Publish.BadName',
+      });
+      await expect(connection.play(name), name).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED' });
+    }
+    const lenient = await start({ namePattern: null });
+    const anyName = await connect(`${lenient.url}/live`);
+    cleanups.push(() => anyName.close());
+    await anyName.publish('bad name \u00e9');
+    await lenient.waitForPublish('bad name \u00e9');
   });
 
   it('accepts rtmps:// with --tls-port: our client publishes over TLS, trusting the certificate', async () => {
@@ -227,14 +244,21 @@ describe('rtmp-reference-server CLI', () => {
   it('prints one machine-readable line with its URL, serves, and stops cleanly on SIGTERM', async () => {
     const cli = startProcess(
       'node',
-      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0'],
-      {
-        cwd: join(import.meta.dirname, '..'),
-      },
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, '..', 'src', 'cli.ts'),
+        '--port',
+        '0',
+        '--access',
+        'allow publish 127.0.0.1',
+        '--access',
+        'deny play all',
+      ],
+      { cwd: join(import.meta.dirname, '..') },
     );
     cleanups.push(() => cli.stop());
-    const deadline = Date.now() + 15_000;
-    while (!cli.stdout().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
     expect(listening).toMatchObject({
       event: 'listening',
@@ -242,6 +266,8 @@ describe('rtmp-reference-server CLI', () => {
     });
     const connection = await connect(`${listening.url}/live`);
     await connection.publish('cli');
+    // --access: this address may publish but not play.
+    await expect(connection.play('cli')).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED' });
     await connection.close();
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
@@ -264,8 +290,7 @@ describe('rtmp-reference-server CLI', () => {
       { cwd: join(import.meta.dirname, '..') },
     );
     cleanups.push(() => cli.stop());
-    const deadline = Date.now() + 15_000;
-    while (!cli.stdout().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const { url } = JSON.parse(cli.stdout().split('\n')[0]!) as { url: string };
     const connection = await connect(`${url}/live`);
     cleanups.push(() => connection.close());
@@ -273,8 +298,7 @@ describe('rtmp-reference-server CLI', () => {
     for (let i = 0; i < 50; i++)
       await publisher.writeVideo(i * 40, new Uint8Array(20_000).fill(i % 10 ? 0x27 : 0x17));
     const part = join(dir, 'live_cam.flv.part');
-    while (!(existsSync(part) && readFileSync(part).length > 100_000) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => existsSync(part) && readFileSync(part).length > 100_000, 15_000);
     cli.child.kill('SIGKILL');
     await cli.exited;
     expect(readdirSync(dir)).toEqual(['live_cam.flv.part']);

@@ -1,6 +1,6 @@
 // Fan-out: one publisher, N players, against node-media-server and nginx-rtmp in the same run.
 // The server under test is pinned to core 0, this load generator to core 1. Not part of the tests:
-//   pnpm --filter @rtmp/server bench [-- --players 1,10,50,200 --seconds 8 --speed 1 --servers ours,nms,nginx]
+//   pnpm --filter @rtmp/server bench [--players 1,10,50,200 --seconds 8 --speed 1 --servers ours,nms,nginx]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -5,7 +5,9 @@ export type RtmpServerErrorCode =
   /** The client's `connect` was unusable (no command object, bad app): it was answered with `_error`. */
   | 'SERVER_BAD_CONNECT'
   /** Local misuse: an unknown request id, a request answered twice. */
-  | 'SERVER_INVALID_STATE';
+  | 'SERVER_INVALID_STATE'
+  /** An option the server cannot use, such as an unreadable access rule. */
+  | 'SERVER_INVALID_OPTION';
 
 const MARK = Symbol.for('@rtmp/server/RtmpServerError');
 const RTMP_ERROR_MARK = Symbol.for('@rtmp/error');

@@ -11,8 +11,8 @@ export interface RawConnection {
 }
 
 /** A raw TCP connection: write anything (garbage, half a handshake), `pause()` it, reset it. */
-export function rawConnection(port: number, host = '127.0.0.1'): RawConnection {
-  const socket = tcpConnect({ host, port });
+export function rawConnection(port: number, host = '127.0.0.1', localAddress?: string): RawConnection {
+  const socket = tcpConnect({ host, port, localAddress });
   socket.on('error', () => {}); // resets are what these tests are for
   return { socket, closed: new Promise((resolve) => socket.once('close', () => resolve())) };
 }
@@ -23,8 +23,9 @@ export interface ScriptedClient extends RawConnection {
 }
 
 /**
- * Publishes or plays `name` over a raw connection driven by a {@link ClientSession}; resolves once
- * started. Then the test owns the socket: write half a message with `session.writeMedia()`,
+ * Publishes or plays `name` over a raw connection driven by a {@link ClientSession} (from
+ * `localAddress` if given, e.g. `127.0.0.2`); resolves once started, rejects with the session's
+ * error when refused. Then the test owns the socket: write half a message with `session.writeMedia()`,
  * `socket.pause()` to stall, `socket.resetAndDestroy()` to cut.
  */
 export async function scriptedClient(
@@ -32,8 +33,9 @@ export async function scriptedClient(
   url: string,
   name: string,
   role: 'publish' | 'play',
+  localAddress?: string,
 ): Promise<ScriptedClient> {
-  const connection = rawConnection(port, new URL(url).hostname.replace(/^\[|\]$/g, ''));
+  const connection = rawConnection(port, new URL(url).hostname.replace(/^\[|\]$/g, ''), localAddress);
   const { socket } = connection;
   const session = new ClientSession({ url });
   const write = (pieces: Uint8Array[]) => {
@@ -48,6 +50,10 @@ export async function scriptedClient(
         if (event.type === 'connected') write(session.createStream().send);
         if (event.type === 'stream-created') write(session[role](event.streamId, name).send);
         if (event.type === 'publish-started' || event.type === 'play-started') resolve(event.streamId);
+        if (event.type === 'failed') {
+          socket.destroy();
+          reject(event.error);
+        }
       }
     });
     socket.on('connect', () => write(session.start({ player: role === 'play' }).send));

@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from '@rtmp/client';
 import { diagnostics, RtmpServer, type RtmpServerOptions, webhook } from '@rtmp/server';
-import { freePort } from '@rtmp/test-helpers';
+import { canBindIpv6Loopback, freePort } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
 
@@ -123,5 +123,79 @@ describe('webhook (E5)', () => {
     await expect(connection.publish('cam')).rejects.toMatchObject({
       description: expect.stringContaining('HTTP 500'),
     });
+  });
+});
+
+describe('access rules by address (E7)', () => {
+  /** Publishes or plays from `localAddress` (any 127.x.y.z is loopback); the outcome, or the refusal's code. */
+  async function attempt(url: string, role: 'publish' | 'play', localAddress: string) {
+    const port = Number(new URL(url).port);
+    try {
+      const client = await scriptedClient(port, url, `cam-${localAddress}-${role}`, role, localAddress);
+      client.socket.destroy();
+      return 'allowed';
+    } catch (error) {
+      return (error as { code?: string }).code ?? String(error);
+    }
+  }
+
+  it('E7: IPv4 rules, a CIDR edge and the first match deciding; unmatched addresses allowed', async () => {
+    const { url } = await start({
+      access: ['allow publish 127.0.0.3', 'deny publish 127.0.0.2/31', 'deny play 127.0.0.4'],
+    });
+    expect(await attempt(url, 'publish', '127.0.0.1')).toBe('allowed'); // matches no rule
+    expect(await attempt(url, 'publish', '127.0.0.2')).toBe('CLIENT_PUBLISH_REJECTED'); // inside the /31
+    expect(await attempt(url, 'publish', '127.0.0.3')).toBe('allowed'); // the allow comes first
+    expect(await attempt(url, 'publish', '127.0.0.4')).toBe('allowed'); // just past the /31
+    expect(await attempt(url, 'play', '127.0.0.4')).toBe('CLIENT_PLAY_FAILED');
+    expect(await attempt(url, 'play', '127.0.0.2')).toBe('allowed'); // publish rules say nothing of play
+  });
+
+  it('E7: IPv4-mapped peers of a dual-stack socket match as IPv4; "all" ends a list', async () => {
+    // An IPv6 socket bound to the mapped loopback sees IPv4 peers as ::ffff:127.x.y.z.
+    const server = new RtmpServer({
+      host: '::ffff:127.0.0.1',
+      port: 0,
+      access: ['allow publish 127.0.0.5', 'deny play ::ffff:127.0.0.7', 'deny publish all'],
+    });
+    const { port } = await server.listen();
+    cleanups.push(() => server.close());
+    const url = `rtmp://127.0.0.1:${port}/live`;
+    expect(await attempt(url, 'publish', '127.0.0.5')).toBe('allowed');
+    expect(await attempt(url, 'publish', '127.0.0.6')).toBe('CLIENT_PUBLISH_REJECTED');
+    expect(await attempt(url, 'play', '127.0.0.6')).toBe('allowed');
+    expect(await attempt(url, 'play', '127.0.0.7')).toBe('CLIENT_PLAY_FAILED'); // a rule in the mapped form
+  });
+
+  it('E7: IPv6 rules match IPv6 peers only', async () => {
+    if (!(await canBindIpv6Loopback())) {
+      console.warn('skipping the IPv6 access rules: ::1 cannot be bound on this machine');
+      return;
+    }
+    const { url } = await start({
+      host: ['127.0.0.1', '::1'],
+      access: ['deny play ::1/128', 'deny publish ::/0'],
+    });
+    const port = new URL(url).port;
+    const v6 = `rtmp://[::1]:${port}/live`;
+    expect(await attempt(v6, 'play', '::1')).toBe('CLIENT_PLAY_FAILED');
+    expect(await attempt(v6, 'publish', '::1')).toBe('CLIENT_PUBLISH_REJECTED');
+    expect(await attempt(url, 'publish', '127.0.0.1')).toBe('allowed');
+  });
+
+  it('E7: a rule it cannot read is a typed error from the constructor', () => {
+    for (const rule of [
+      'permit publish all',
+      'allow record all',
+      'allow publish',
+      'allow publish 10.0.0.0/33',
+      'deny play ::1/129',
+      'deny play 10.0.0.0/8 extra',
+      'allow play example.com',
+    ]) {
+      expect(() => new RtmpServer({ access: [rule] }), rule).toThrow(
+        expect.objectContaining({ code: 'SERVER_INVALID_OPTION', message: expect.stringContaining(rule) }),
+      );
+    }
   });
 });

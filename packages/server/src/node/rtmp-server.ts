@@ -10,6 +10,7 @@ import {
 } from '@rtmp/messages';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
+import { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
 import { LiveStream, type Player as StreamPlayer, type StreamStats } from './live-stream';
 
@@ -80,6 +81,15 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly fanOutMergeMs?: number;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
+  /**
+   * Who may publish and play, by address, in nginx-rtmp's syntax: `allow publish 127.0.0.1`,
+   * `deny play 10.0.0.0/8`, `deny publish all`. The first rule matching the action and the address
+   * decides, before the hooks are asked; with none matching, the request goes on to the hooks. An
+   * IPv4 rule matches the IPv4-mapped `::ffff:a.b.c.d` form too.
+   * @throws {@link RtmpServerError} `SERVER_INVALID_OPTION` from the constructor for a rule it cannot read.
+   * @default [] (everyone)
+   */
+  readonly access?: readonly string[];
   /** Decides connects. @default allow */
   readonly onConnect?: (connect: ConnectRequest, remoteAddress: string) => Verdict | Promise<Verdict>;
   /** Decides publishes. @default allow */
@@ -141,6 +151,8 @@ function resolveOptions(options: RtmpServerOptions): ResolvedOptions {
  */
 export class RtmpServer {
   readonly #options: ResolvedOptions;
+  /** @internal */
+  readonly access: AccessRules;
   readonly #server: Server;
   /** Listeners besides the first: more addresses, TLS. */
   readonly #moreServers: Server[] = [];
@@ -156,6 +168,7 @@ export class RtmpServer {
 
   constructor(options: RtmpServerOptions = {}) {
     this.#options = resolveOptions(options);
+    this.access = new AccessRules(options.access ?? []);
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
@@ -423,7 +436,14 @@ class Connection {
         const info = { ...this.#info(event.name, event.query), publisher: current?.info };
         this.#decide(
           event.requestId,
-          () => this.server.options.onPublish?.(info),
+          () =>
+            this.server.access.allows('publish', this.address)
+              ? this.server.options.onPublish?.(info)
+              : {
+                  allow: false,
+                  description: 'this address may not publish',
+                  code: 'NetStream.Publish.Denied',
+                },
           (verdict) => this.#publish(event.streamId, info, verdict !== true),
           (verdict) => {
             // E1: one publisher per name; the first is untouched unless the hook said replace.
@@ -439,7 +459,10 @@ class Connection {
         const info = this.#info(event.name, event.query);
         this.#decide(
           event.requestId,
-          () => this.server.options.onPlay?.(info),
+          () =>
+            this.server.access.allows('play', this.address)
+              ? this.server.options.onPlay?.(info)
+              : { allow: false, description: 'this address may not play' },
           () => this.#play(event.streamId, info),
         );
         return;
