@@ -9,7 +9,7 @@ const server = await startReferenceServer({
   port: 0,
   keepMessages: 100,
   // Every soak connection comes from 127.0.0.1.
-  server: { maxConnectionsPerAddress: 10_000, connectTimeoutMs: 5000 },
+  server: { maxConnections: 10_000, maxConnectionsPerAddress: 10_000, connectTimeoutMs: 5000 },
 });
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();

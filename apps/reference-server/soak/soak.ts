@@ -1,7 +1,8 @@
 // Soak test (not in CI): the reference server with publishers and players churning and hostile
 // connections mixed in; samples the server's RSS, heap, handles, fds and event-loop delay and
 // prints each one's slope. Goal: RSS and heap slopes about 0, fds stable, loop delay p99 < 50 ms.
-//   pnpm --filter @rtmp/reference-server soak [--minutes 30 --publishers 5 --players 100]
+//   pnpm --filter @rtmp/reference-server soak [--minutes 30 --publishers 5 --players 100 --slow-players 0]
+// With --players 1000 --slow-players 1 it is the plan's F3: many players, one that stops reading.
 import { fork } from 'node:child_process';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ const { values: flags } = parseArgs({
     minutes: { type: 'string', default: '30' },
     publishers: { type: 'string', default: '5' },
     players: { type: 'string', default: '100' },
+    'slow-players': { type: 'string', default: '0' },
     'sample-seconds': { type: 'string', default: '10' },
   },
 });
@@ -32,7 +34,7 @@ interface Sample {
   streams: number;
 }
 const samples: Sample[] = [];
-const counts = { published: 0, played: 0, hostile: 0, frames: 0, errors: 0 };
+const counts = { published: 0, played: 0, hostile: 0, frames: 0, errors: 0, slowPlayed: 0 };
 const child = fork(
   join(import.meta.dirname, 'soak-server.ts'),
   [String(Number(flags['sample-seconds']) * 1000)],
@@ -112,6 +114,26 @@ async function playerLoop(publishers: number): Promise<void> {
   }
 }
 
+/**
+ * A player that stops reading: it never consumes its events, so the client pauses its socket and
+ * the server's writes to it back up. The server drops its frames, then closes it.
+ */
+async function slowPlayerLoop(publishers: number): Promise<void> {
+  while (running()) {
+    try {
+      const connection = await connect(url, { player: true });
+      await connection.play(`s${Math.floor(Math.random() * publishers)}`, { endOnUnpublish: false });
+      counts.slowPlayed++;
+      // Long enough to pass the kernel's buffers and the server's drain timeout (30 s).
+      await Promise.race([connection.closed, sleep(60_000)]);
+      await connection.close();
+    } catch {
+      counts.errors++;
+      await sleep(500);
+    }
+  }
+}
+
 /** Hostile connections: garbage, a stalled handshake, C0 only, a reset mid-handshake, a stalled reader. */
 async function hostileLoop(): Promise<void> {
   const attacks = [
@@ -140,6 +162,7 @@ await Promise.all([
     await sleep(jitter(0, 5000));
     await playerLoop(publishers);
   }),
+  ...Array.from({ length: Number(flags['slow-players']) }, () => slowPlayerLoop(publishers)),
   hostileLoop(),
 ]);
 

@@ -4,6 +4,13 @@ import type { RawMessage } from '@rtmp/chunk';
 import { createFlvWriter, type FlvStreamWriter, messageToFlvTag } from '@rtmp/flv';
 import { STREAM_NAME_PATTERN } from './stream-name';
 
+/** A data message body that starts with the AMF0 string `onMetaData`. */
+const ON_METADATA = Buffer.from('\x02\x00\x0aonMetaData', 'latin1');
+const isMetadata = (payload: Uint8Array) =>
+  Buffer.from(payload.buffer, payload.byteOffset, Math.min(payload.length, ON_METADATA.length)).equals(
+    ON_METADATA,
+  );
+
 /**
  * The file a stream key (`app/name`) records to, inside `dir`, or `undefined` when the name is
  * not allowed: segments outside the allowlist, `.` or `..`, or a path that would leave the
@@ -43,10 +50,16 @@ export class Recorder {
     this.#writer = createFlvWriter(this.#part, { hasAudio: true, hasVideo: true });
   }
 
-  /** Appends a message (audio, video, metadata); writes are queued in order. */
+  /**
+   * Appends a message (audio, video, data); writes are queued in order. Metadata is a file header:
+   * an `onMetaData` after the first media tag (GStreamer's flvmux repeats it) is not written, as
+   * ffprobe and players would take it for a text stream; nginx-rtmp's recorder does the same.
+   */
   write(message: RawMessage): void {
     const tag = messageToFlvTag(message);
     if (!tag || this.#failed) return;
+    const mediaWritten = this.#last.has(8) || this.#last.has(9);
+    if (tag.type === 18 && mediaWritten && isMetadata(message.payload)) return;
     const timestamp = Math.max(tag.timestamp, this.#last.get(tag.type) ?? 0);
     this.#last.set(tag.type, timestamp);
     this.#pending = this.#pending

@@ -1,4 +1,5 @@
-// Chunk streams written by FFmpeg and nginx-rtmp (see test/vectors/README.md).
+// Chunk streams written by FFmpeg, GStreamer (its own RTMP code and librtmp) and nginx-rtmp (see
+// test/vectors/README.md).
 
 import { ChunkDecoder, type ReceivedMessage } from '@rtmp/chunk';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,9 @@ describe.each([
   ['ffmpeg-publish.c2s.bin', { 1: 1, 8: 46, 9: 12, 18: 1, 20: 7 }, 4096],
   ['ffmpeg-publish-extended.c2s.bin', { 1: 1, 8: 46, 9: 12, 18: 1, 20: 7 }, 4096],
   ['ffmpeg-publish-wrap.c2s.bin', { 1: 1, 8: 46, 9: 12, 18: 1, 20: 7 }, 4096],
+  // rtmp2sink sends Set Chunk Size 128 after publishing; librtmp never changes it.
+  ['gstreamer-rtmp2sink-publish.c2s.bin', { 1: 1, 5: 1, 8: 46, 9: 12, 18: 3, 20: 7 }, 128],
+  ['gstreamer-rtmpsink-publish.c2s.bin', { 8: 46, 9: 12, 18: 3, 20: 7 }, 128],
   ['nginx-play.s2c.bin', undefined, 4096],
 ] as const)('%s', (name, expectedTypes, chunkSize) => {
   const bytes = vector(name);

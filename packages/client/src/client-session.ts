@@ -82,6 +82,11 @@ export type ClientEvent =
   /** A command the server sent on its own (not an answer, not onStatus). */
   | { readonly type: 'command'; readonly message: CommandMessage }
   /**
+   * The server's Acknowledgement: it has received `sequenceNumber` bytes of ours (modulo 2^32),
+   * sent each time its window fills. A publisher can pace itself by it.
+   */
+  | { readonly type: 'acknowledgement'; readonly sequenceNumber: number }
+  /**
    * An operation failed: `connect` (no requestId, no streamId), a command (`requestId`), or a
    * publish or play (`streamId`). The connection may still be usable, except after connect.
    */
@@ -461,6 +466,9 @@ export class ClientSession {
         if (streamId !== undefined) output.events.push({ type: 'media', streamId, message });
         return;
       }
+      case 'acknowledgement':
+        output.events.push({ type: 'acknowledgement', sequenceNumber: message.sequenceNumber });
+        return;
       default:
         return; // control messages were applied by the chunk decoder
     }

@@ -192,6 +192,20 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     expect(acks[0]).toMatchObject({ sequenceNumber: expect.any(Number) });
   });
 
+  it("reports the server's acknowledgements, so a publisher can pace itself by them", () => {
+    const pair = new Pair();
+    pair.take('connected');
+    for (const sequenceNumber of [5_000_000, 0xffff_fff0, 12])
+      pair.fromServer(
+        pair.server.send({ type: 'acknowledgement', streamId: 0, timestamp: 0, sequenceNumber }, 2),
+      );
+    expect(pair.events.filter((e) => e.type === 'acknowledgement')).toEqual([
+      { type: 'acknowledgement', sequenceNumber: 5_000_000 },
+      { type: 'acknowledgement', sequenceNumber: 0xffff_fff0 },
+      { type: 'acknowledgement', sequenceNumber: 12 },
+    ]);
+  });
+
   it('a refused connect, publish or play fails with the server’s code and description', () => {
     const refused = new Pair({ rejectConnect: 'wrong key' });
     const failure = refused.take('failed');

@@ -22,6 +22,43 @@ for (const [name, args] of publishes) {
   writeFileSync(join(outDir, `${name}.c2s.bin`), session.client);
   console.log(`${name}: ${session.commandLine}`);
 }
+// GStreamer remuxes the same file live: rtmp2sink is its own RTMP code, rtmpsink is librtmp (the
+// library OBS's RTMP output grew from).
+for (const sink of ['rtmp2sink', 'rtmpsink']) {
+  const session = await recordPublish(short, [], (url) => [
+    'gst-launch-1.0',
+    [
+      '-q',
+      'filesrc',
+      `location=${short}`,
+      '!',
+      'flvdemux',
+      'name=d',
+      'd.video',
+      '!',
+      'queue',
+      '!',
+      'h264parse',
+      '!',
+      'flvmux',
+      'name=m',
+      'streamable=true',
+      '!',
+      sink,
+      `location=${url}${sink === 'rtmpsink' ? ' live=1' : ''}`,
+      'd.audio',
+      '!',
+      'queue',
+      '!',
+      'aacparse',
+      '!',
+      'm.',
+    ],
+  ]);
+  const name = `gstreamer-${sink}-publish`;
+  writeFileSync(join(outDir, `${name}.c2s.bin`), session.client);
+  console.log(`${name}: ${session.commandLine}`);
+}
 const play = await recordPlay(long, (url) => [
   'ffmpeg',
   [...quiet, '-i', url, '-c', 'copy', '-t', '1.5', '-f', 'flv', '-y', '/dev/null'],

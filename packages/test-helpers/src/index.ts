@@ -16,5 +16,5 @@ export {
 export { readmeShows, readmeSynopsis } from './readme';
 export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 export { type SampleFlvOptions, sampleFlv } from './sample-media';
-export { type RecordedSession, recordPlay, recordPublish, retry } from './sessions';
+export { type PublisherCommand, type RecordedSession, recordPlay, recordPublish, retry } from './sessions';
 export { waitFor } from './wait-for';

@@ -24,26 +24,26 @@ export async function retry<T>(attempt: () => Promise<T>, attempts = 20, delayMs
   }
 }
 
-/** ffmpeg publishes `flv` (`-c copy`, plus `outputArgs`) to nginx-rtmp through the recording proxy. */
+/** A command publishing to `url`: `[command, args]`. */
+export type PublisherCommand = (url: string) => readonly [string, readonly string[]];
+
+/**
+ * A publisher publishes to nginx-rtmp through the recording proxy: by default ffmpeg sending
+ * `flv` with `-c copy` (plus `outputArgs`); or any `publisher` command, such as GStreamer.
+ */
 export async function recordPublish(
   flv: string,
   outputArgs: readonly string[] = [],
+  publisher: PublisherCommand = (url) => [
+    'ffmpeg',
+    [...QUIET, '-i', flv, '-c', 'copy', ...outputArgs, '-f', 'flv', url],
+  ],
 ): Promise<RecordedSession> {
   const nginx = await startNginxRtmp();
   const proxy = await startRecordingProxy(nginx.port);
-  const args = [
-    ...QUIET,
-    '-i',
-    flv,
-    '-c',
-    'copy',
-    ...outputArgs,
-    '-f',
-    'flv',
-    `rtmp://127.0.0.1:${proxy.port}/live/capture`,
-  ];
+  const [command, args] = publisher(`rtmp://127.0.0.1:${proxy.port}/live/capture`);
   try {
-    await runProcess('ffmpeg', args);
+    await runProcess(command, args);
   } finally {
     await proxy.close();
     await nginx.stop();
@@ -51,7 +51,9 @@ export async function recordPublish(
   return {
     client: proxy.clientBytes().subarray(HANDSHAKE),
     server: proxy.serverBytes().subarray(HANDSHAKE),
-    commandLine: `ffmpeg ${args.join(' ')}`.replace(String(proxy.port), 'PORT').replace(flv, 'sample.flv'),
+    commandLine: `${command} ${args.join(' ')}`
+      .replace(String(proxy.port), 'PORT')
+      .replaceAll(flv, 'sample.flv'),
   };
 }
 

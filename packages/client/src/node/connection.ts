@@ -334,6 +334,7 @@ export class RtmpConnection {
       }
       case 'stream-begin':
       case 'command':
+      case 'acknowledgement':
         return;
     }
   }
