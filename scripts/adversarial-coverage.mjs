@@ -13,7 +13,7 @@ const outPath = join(root, 'ADVERSARIAL.md');
 /** Why a case has no test, or does not apply; or, beside its tests, what they leave to another tool. */
 const NOTES = {
   C19: 'by `pnpm fuzz` (jsfuzz, coverage-guided): the server-session target feeds random bytes to a whole ServerSession after a real handshake, 30 s in CI; the long run is in the closing note',
-  F3: 'the test gives the stalled player its own 8 MB stream (one player needs more than the ~4 MB loopback buffers before write() returns false); the event-loop lag at 1,000 players is measured by the soak script (`--players 1000 --slow-players 1`), not asserted in CI (no timing assertions)',
+  F3: 'the test gives the stalled player its own 12 MB stream (one player needs more than the ~4 MB loopback buffers before write() returns false); the event-loop lag at 1,000 players is measured by the soak script (`--players 1000 --slow-players 1`), not asserted in CI (no timing assertions)',
   F8: 'FFmpeg and GStreamer captures (its own RTMP client, and librtmp, the OBS lineage); no Wirecast or Larix captures are available',
   F11: 'by the soak script (`pnpm --filter @rtmp/reference-server soak`), not in CI: 24 h is out of CI budget; see its figures in the closing note',
 };

@@ -1,5 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.config.base';
 
-// The session uses node:crypto through @rtmp/handshake; the Node listener will live in src/node.
+// Node only: the session uses node:crypto through @rtmp/handshake, RtmpServer node:net and node:tls.
 export default defineConfig(packageBuild({ platform: 'node' }));

@@ -146,13 +146,14 @@ describe('slow consumers', () => {
       maxPlayerQueueBytes: budget,
     });
     const delay = monitorEventLoopDelay({ resolution: 5 });
-    // `cam`: 40 frames of 2 KB to 999 players; `big`: 8 MB to the one that stopped reading (more
-    // than the kernel buffers, so the server's writes to it return false and its queue fills).
+    // `cam`: 40 frames of 2 KB to 999 players; `big`: 12 MB to the one that stopped reading (far
+    // more than the kernel buffers, so the server's writes to it return false and its queue fills).
     const publishing = await connect(url);
     cleanups.push(() => publishing.close());
     const cam = await publishing.publish('cam');
-    const big = await (await connect(url)).publish('big');
-    cleanups.push(() => big.close());
+    const bigPublishing = await connect(url);
+    cleanups.push(() => bigPublishing.close());
+    const big = await bigPublishing.publish('big');
     const players: number[][] = [];
     for (let batch = 0; batch < 999; batch += 111) {
       players.push(...(await Promise.all(Array.from({ length: 111 }, () => indexingPlayer(url, 'cam')))));
@@ -166,7 +167,7 @@ describe('slow consumers', () => {
     let maxQueued = 0;
     for (let i = 0; i < 40; i++) {
       await cam.writeVideo(i * 40, frame(i, 2000, 10));
-      await big.writeVideo(i * 40, frame(i, 200_000, 10));
+      await big.writeVideo(i * 40, frame(i, 300_000, 10));
       const stalledQueue = server.stats().find((s) => s.key === 'live/big')?.playerDetails[0]?.queuedBytes;
       maxQueued = Math.max(maxQueued, stalledQueue ?? 0);
     }
@@ -180,6 +181,6 @@ describe('slow consumers', () => {
     expect(players.filter((frames) => frames.join() !== inOrder.join())).toEqual([]);
     const stalledPlayer = server.stats().find((s) => s.key === 'live/big')!.playerDetails[0]!;
     expect(stalledPlayer.dropped).toBeGreaterThan(0); // write() said false; frames were dropped
-    expect(maxQueued).toBeLessThanOrEqual(budget + 200_100); // its buffer stays within budget + a frame
+    expect(maxQueued).toBeLessThanOrEqual(budget + 300_100); // its buffer stays within budget + a frame
   });
 });
