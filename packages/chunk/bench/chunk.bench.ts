@@ -106,7 +106,7 @@ console.log(
   `${messages.length} messages, ${(mediaBytes / 1e6).toFixed(1)} MB of media (10 s of H.264 + AAC)\n`,
 );
 console.log(
-  'decode, 64 KiB reads'.padEnd(40) +
+  'decode, 64 KiB reads'.padEnd(44) +
     'copy'.padEnd(14) +
     '@rtmp/chunk'.padEnd(14) +
     'NMS'.padEnd(14) +
@@ -172,10 +172,10 @@ for (const chunkSize of [4096, 128]) {
   for (const [label, result] of [
     ['', o!],
     [' reusePayloadBuffers', r!],
-    [' chunk copies only (floor)', f!],
+    [' copies only (floor)', f!],
   ] as const) {
     console.log(
-      `chunk size ${chunkSize}${label}`.padEnd(40) +
+      `chunk size ${chunkSize}${label}`.padEnd(44) +
         fmt(bytesPerSecond(c!)).padEnd(14) +
         fmt(bytesPerSecond(result)).padEnd(14) +
         fmt(bytesPerSecond(n!)).padEnd(14) +
@@ -185,7 +185,7 @@ for (const chunkSize of [4096, 128]) {
 }
 
 console.log(
-  `\n${'encode'.padEnd(40)}${'copy'.padEnd(14)}${'pieces'.padEnd(14)}${'+ concat'.padEnd(14)}pieces/copy  concat/copy`,
+  `\n${'encode'.padEnd(44)}${'copy'.padEnd(14)}${'pieces'.padEnd(14)}${'+ concat'.padEnd(14)}pieces/copy  concat/copy`,
 );
 for (const chunkSize of [4096, 128]) {
   const sink = new Uint8Array(mediaBytes);
@@ -211,7 +211,7 @@ for (const chunkSize of [4096, 128]) {
   ]);
   const rate = (r: { opsPerSecond: number }) => fmt(r.opsPerSecond * mediaBytes);
   console.log(
-    `chunk size ${chunkSize}`.padEnd(40) +
+    `chunk size ${chunkSize}`.padEnd(44) +
       rate(c!).padEnd(14) +
       rate(p!).padEnd(14) +
       rate(k!).padEnd(14) +

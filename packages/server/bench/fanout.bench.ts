@@ -64,13 +64,13 @@ async function startServer(kind: string): Promise<Server> {
   return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
 }
 
-/** CPU time (user + system) of a process in ms, and its peak resident set in bytes. */
-function processFigures(pid: number): { cpuMs: number; peakRss: number } {
+/** CPU time (user + system, and system alone) of a process in ms, and its peak resident set in bytes. */
+function processFigures(pid: number): { cpuMs: number; systemMs: number; peakRss: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs: ticks * 10, peakRss: Number(hwm?.[1] ?? 0) * 1024 };
+  return { cpuMs: ticks * 10, systemMs: Number(fields[12]) * 10, peakRss: Number(hwm?.[1] ?? 0) * 1024 };
 }
 
 interface PlayerTally {
@@ -203,6 +203,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
       'egress Mbit/s': ((delivered * 8) / windowMs / 1000).toFixed(1),
       'server CPU %': ((cpuMs / windowMs) * 100).toFixed(0),
       'CPU ms/MB': (cpuMs / (delivered / 1e6)).toFixed(2),
+      'kernel %': ((100 * (after.systemMs - before.systemMs)) / Math.max(cpuMs, 1)).toFixed(0),
       'peak RSS MB': (after.peakRss / 1e6).toFixed(0),
       'p50 ms': percentile(latencies, 0.5).toFixed(1),
       'p99 ms': percentile(latencies, 0.99).toFixed(1),
