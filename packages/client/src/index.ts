@@ -27,6 +27,7 @@ export {
   RtmpPlayer,
   RtmpPublisher,
 } from './node/connection';
+export { type KeepConnectedOptions, keepConnected, RETRYABLE_ERROR_CODES } from './node/keep-connected';
 // URLs
 export {
   DEFAULT_RTMP_PORT,

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { encode } from '@rtmp/amf0';
-import { connect, type PlayerEvent, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
+import {
+  connect,
+  keepConnected,
+  type PlayerEvent,
+  type RtmpClientError,
+  type RtmpConnection,
+  type RtmpPublisher,
+} from '@rtmp/client';
 import {
   canBindIpv6Loopback,
   type FlvTag,
@@ -21,6 +28,7 @@ import {
   sampleFlv,
   startNginxRtmp,
   startProcess,
+  waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -321,6 +329,89 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
     const connection = await connect(`rtmp://127.0.0.1:${port}/live`);
     await expect(connection.publish('cam')).rejects.toMatchObject({ code: 'CLIENT_CONNECTION_CLOSED' });
     await expect(connection.publish('again')).rejects.toMatchObject({ code: 'CLIENT_CONNECTION_CLOSED' });
+  });
+
+  it('F7: keepConnected reconnects after a drop and a failed attempt, and the publish goes on', async () => {
+    const { ScriptedServer } = await import('./scripted-server');
+    // Connection 1 is dropped after 5 video messages, connection 2 mid-handshake; 3 stays.
+    const framesPerConnection: number[][] = [];
+    const port = await server((socket) => {
+      const index = framesPerConnection.push([]) - 1;
+      const scripted = new ScriptedServer();
+      socket.on('data', (bytes) => {
+        if (index === 1) return void socket.destroy();
+        socket.write(scripted.receive(bytes));
+        const frames = scripted.received.flatMap((m) => (m.type === 'video' ? [m.payload[2]!] : []));
+        framesPerConnection[index] = frames;
+        if (index === 0 && frames.length >= 5) socket.destroy();
+      });
+    });
+    const retries: Array<{ code: unknown; attempt: number; delayMs: number }> = [];
+    let next = 0;
+    const result = await keepConnected(
+      `rtmp://127.0.0.1:${port}/live`,
+      async (connection, attempt) => {
+        const publisher = await connection.publish('cam');
+        for (; next < 20; next++) {
+          await publisher.writeVideo(next * 40, Uint8Array.of(next % 10 ? 0x27 : 0x17, 1, next));
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        await waitFor(() => framesPerConnection[attempt - 1]?.at(-1) === 19);
+        return attempt;
+      },
+      {
+        minDelayMs: 20,
+        onRetry: (error, attempt, delayMs) =>
+          retries.push({ code: (error as RtmpClientError).code, attempt, delayMs }),
+      },
+    );
+    expect(result).toBe(3);
+    expect(retries.map((r) => [r.code, r.attempt])).toEqual([
+      ['CLIENT_CONNECTION_CLOSED', 1],
+      ['CLIENT_CONNECTION_CLOSED', 2],
+    ]);
+    // The wait starts at minDelayMs and doubles with failures in a row (with up to half as jitter).
+    expect(retries[0]!.delayMs).toBeGreaterThanOrEqual(10);
+    expect(retries[0]!.delayMs).toBeLessThanOrEqual(20);
+    expect(retries[1]!.delayMs).toBeGreaterThanOrEqual(20);
+    expect(retries[1]!.delayMs).toBeLessThanOrEqual(40);
+    const [first, , third] = framesPerConnection;
+    expect(first!.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
+    // The third connection carries on from where the drop interrupted, through to the last frame.
+    expect(third!.at(-1)).toBe(19);
+    expect(third![0]).toBeLessThanOrEqual(first!.length);
+  });
+
+  it('F7: keepConnected does not retry a refusal, gives up after maxAttempts, and stops on abort', async () => {
+    const { ScriptedServer } = await import('./scripted-server');
+    const refusing = await server((socket) => {
+      const scripted = new ScriptedServer({ rejectConnect: 'bad key' });
+      socket.on('data', (bytes) => socket.write(scripted.receive(bytes)));
+    });
+    let sessions = 0;
+    await expect(
+      keepConnected(`rtmp://127.0.0.1:${refusing}/live`, async () => void sessions++, { minDelayMs: 1 }),
+    ).rejects.toMatchObject({ code: 'CLIENT_CONNECT_REJECTED' });
+    expect(sessions).toBe(0);
+
+    const nobody = await freePort();
+    const attempts: number[] = [];
+    await expect(
+      keepConnected(`rtmp://127.0.0.1:${nobody}/live`, async () => {}, {
+        minDelayMs: 1,
+        maxAttempts: 3,
+        onRetry: (_error, attempt) => attempts.push(attempt),
+      }),
+    ).rejects.toMatchObject({ code: 'CLIENT_NETWORK_ERROR' });
+    expect(attempts).toEqual([1, 2]);
+
+    const controller = new AbortController();
+    const waiting = keepConnected(`rtmp://127.0.0.1:${nobody}/live`, async () => {}, {
+      minDelayMs: 60_000,
+      signal: controller.signal,
+      onRetry: () => controller.abort(),
+    });
+    await expect(waiting).rejects.toMatchObject({ code: 'CLIENT_ABORTED' });
   });
 
   it('an AbortSignal stops connect with CLIENT_ABORTED', async () => {

@@ -181,10 +181,13 @@ export class RtmpConnection {
     }
   }
 
-  /** @internal Writes bytes; resolves at once, or after 'drain' when the socket is congested. */
-  async write(pieces: Uint8Array[]): Promise<void> {
+  /**
+   * @internal Encodes and writes; resolves at once, or after 'drain' when the socket is congested.
+   * A connection that failed or dropped rejects with why, before anything is encoded.
+   */
+  async write(encode: () => Uint8Array[]): Promise<void> {
     if (this.#failure) throw this.#failure;
-    this.#writePieces(pieces);
+    this.#writePieces(encode());
     if (this.#socket.writableNeedDrain) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = () => {
@@ -427,11 +430,7 @@ export class RtmpPublisher {
   #write(encode: () => Uint8Array[]): Promise<void> {
     if (this.#closed)
       return Promise.reject(new RtmpClientError('CLIENT_INVALID_STATE', 'this publisher is closed'));
-    try {
-      return this.connection.write(encode());
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.connection.write(encode);
   }
 }
 
