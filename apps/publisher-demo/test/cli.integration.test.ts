@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { ChunkDecoder } from '@rtmp/chunk';
 import { decodeMessage } from '@rtmp/messages';
 import {
+  deferCleanups,
+  FFMPEG_QUIET,
+  ffmpegPublishArgs,
   type ManagedProcess,
   packetHashes,
   peerAvailable,
@@ -21,11 +24,7 @@ const app = join(import.meta.dirname, '..');
 const sample = join(app, 'media', 'sample.flv');
 const work = mkdtempSync(join(tmpdir(), 'publisher-demo-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-const quiet = ['-hide_banner', '-loglevel', 'error'];
+const defer = deferCleanups(afterEach);
 
 /** Runs one of the app's CLIs from source, as a user would run the bin. */
 function cli(name: 'publish' | 'record', args: string[], stdin?: Buffer): ManagedProcess {
@@ -33,7 +32,7 @@ function cli(name: 'publish' | 'record', args: string[], stdin?: Buffer): Manage
     cwd: app,
   });
   if (stdin) proc.child.stdin!.end(stdin);
-  cleanups.push(() => proc.stop());
+  defer(() => proc.stop());
   return proc;
 }
 async function finished(proc: ManagedProcess) {
@@ -42,7 +41,7 @@ async function finished(proc: ManagedProcess) {
 }
 async function nginx(extra = '') {
   const server = await startNginxRtmp(`application live { live on; ${extra} }`);
-  cleanups.push(() => server.stop());
+  defer(() => server.stop());
   return server;
 }
 
@@ -50,7 +49,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
   it('rtmp-publish sends the sample to nginx-rtmp; ffmpeg plays back identical video packets', async () => {
     const server = await nginx('publish_notify on;');
     const player = startProcess('ffmpeg', [
-      ...quiet,
+      ...FFMPEG_QUIET,
       '-i',
       `${server.url}/live/cam`,
       '-map',
@@ -61,7 +60,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
       'framemd5',
       '-',
     ]);
-    cleanups.push(() => player.stop());
+    defer(() => player.stop());
     await new Promise((resolve) => setTimeout(resolve, 500)); // ffmpeg's play reaches nginx first
     const result = await finished(cli('publish', ['--speed', '2', sample, `${server.url}/live/cam`]));
     expect(result.code).toBe(0);
@@ -89,17 +88,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
     const out = join(work, 'recorded.flv');
     const recorder = cli('record', ['--quiet', `${server.url}/live/rec`, out]);
     await new Promise((resolve) => setTimeout(resolve, 500)); // its play reaches nginx first
-    await runProcess('ffmpeg', [
-      ...quiet,
-      '-re',
-      '-i',
-      sample,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      `${server.url}/live/rec`,
-    ]);
+    await runProcess('ffmpeg', ffmpegPublishArgs(sample, `${server.url}/live/rec`));
     const result = await finished(recorder);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/recorded \d+ video and \d+ audio frames/);
@@ -191,7 +180,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
   it('Ctrl-C unpublishes cleanly (FCUnpublish, deleteStream on the wire) and exits 130', async () => {
     const server = await nginx();
     const proxy = await startRecordingProxy(server.port);
-    cleanups.push(() => proxy.close());
+    defer(() => proxy.close());
     const publisher = cli('publish', [sample, `rtmp://127.0.0.1:${proxy.port}/live/int`]);
     // Interrupt once it has really published something (its progress line shows frames).
     await waitFor(() => /frame=\s*[1-9]/.test(publisher.stderr()), 15_000);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,30 +5,28 @@ import { connect } from '@rtmp/client';
 import { readFlv } from '@rtmp/flv';
 import {
   canBindIpv6Loopback,
+  deferCleanups,
+  ffmpegPublishArgs,
   packetHashes,
   peerAvailable,
   probeCodecs,
   readFlvTags,
   runProcess,
   sampleFlv,
+  selfSignedCertificate,
   startProcess,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ReferenceServer, startReferenceServer } from '../src/index';
 
-const quiet = ['-hide_banner', '-loglevel', 'error'];
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 async function start(options: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
   const server = await startReferenceServer({ port: 0, ...options });
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   return server;
 }
-const publish = (flv: string, url: string) =>
-  runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', url]);
+const publish = (flv: string, url: string) => runProcess('ffmpeg', ffmpegPublishArgs(flv, url));
 
 describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)', () => {
   it('tells a test what its client sent: the connect, the metadata, every media message', async () => {
@@ -63,7 +60,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
   it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await expect(connection.publish('cam')).rejects.toMatchObject({ statusCode: 'NetStream.Publish.Denied' });
     await expect(connection.publish('cam?key=wrong')).rejects.toMatchObject({
       code: 'CLIENT_PUBLISH_REJECTED',
@@ -74,7 +71,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
   it('records to FLV (ffprobe-valid, identical packets) under a temporary name, renamed when done', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const dir = mkdtempSync(join(tmpdir(), 'reference-record-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const server = await start({ recordDir: dir });
     await publish(flv, `${server.url}/live/cam`);
     await server.waitForUnpublish('cam');
@@ -88,7 +85,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 
   it('F9: a recording that hits a full disk stops with a logged error; the stream and its player go on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-full-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     symlinkSync('/dev/full', join(dir, 'live_cam.flv.part')); // every write: ENOSPC
     const logged: Array<{ event: string; fields?: Record<string, unknown> }> = [];
     const server = await start({
@@ -96,10 +93,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
       logger: (_level, event, fields) => logged.push({ event, fields }),
     });
     const publishing = await connect(`${server.url}/live`);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const playing = await connect(`${server.url}/live`, { player: true });
-    cleanups.push(() => playing.close());
+    defer(() => playing.close());
     const player = await playing.play('cam');
     let received = 0;
     const reading = (async () => {
@@ -123,10 +120,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 
   it('E11: recorded timestamps never go backwards, whatever the publisher sends', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-e11-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const server = await start({ recordDir: dir });
     const publishing = await connect(`${server.url}/live`);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('jumpy');
     // Forward, back an hour, frozen at 0, then forward past 2^31.
     for (const timestamp of [3_600_000, 3_600_040, 0, 0, 40, 2 ** 31 + 5, 2 ** 31 + 45]) {
@@ -141,10 +138,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 
   it('E3: names that would leave the record directory are refused and create nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-e3-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const server = await start({ recordDir: join(dir, 'records') });
     const connection = await connect(`${server.url}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     for (const name of ['../../escape', '..', 'a/../../b', 'bad name', 'x'.repeat(129)]) {
       await expect(connection.publish(name)).rejects.toMatchObject({ code: 'CLIENT_PUBLISH_REJECTED' });
     }
@@ -155,7 +152,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
   it('E4: a name of 128 allowed characters is accepted, 129 or one outside the allowlist refused; namePattern: null lifts it', async () => {
     const server = await start();
     const connection = await connect(`${server.url}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await connection.publish(`${'a'.repeat(128)}?key=${'k'.repeat(200)}`); // the query does not count
     await server.waitForPublish('a'.repeat(128));
     for (const name of ['a'.repeat(129), 'bad name', 'caf\u00e9', 'a/b', 'x<y']) {
@@ -167,40 +164,17 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     }
     const lenient = await start({ namePattern: null });
     const anyName = await connect(`${lenient.url}/live`);
-    cleanups.push(() => anyName.close());
+    defer(() => anyName.close());
     await anyName.publish('bad name \u00e9');
     await lenient.waitForPublish('bad name \u00e9');
   });
 
   it('accepts rtmps:// with --tls-port: our client publishes over TLS, trusting the certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'reference-tls-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost,IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'));
-    const server = await start({ tls: { port: 0, cert, key: readFileSync(join(dir, 'key.pem')) } });
+    const { cert, key } = await selfSignedCertificate();
+    const server = await start({ tls: { port: 0, cert, key: key } });
     expect(server.tlsUrl).toMatch(/^rtmps:\/\/127\.0\.0\.1:\d+$/);
     const connection = await connect(`${server.tlsUrl}/live`, { tls: { ca: cert } });
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await connection.publish('secure');
     await server.waitForPublish('secure');
   });
@@ -208,7 +182,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
   it('serves statistics and health over HTTP', async () => {
     const server = await start({ statsPort: 0 });
     const connection = await connect(`${server.url}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await connection.publish('cam');
     const stats = (await (await fetch(`${server.statsUrl}/`)).json()) as {
       streams: Array<{ key: string }>;
@@ -233,7 +207,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     expect(server.url).toMatch(/^rtmp:\/\/\[::1\]:\d+$/);
     expect(server.statsUrl).toMatch(/^http:\/\/\[::1\]:\d+$/);
     const connection = await connect(`rtmp://127.0.0.1:${server.port}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await connection.publish('cam');
     const stats = (await (await fetch(`${server.statsUrl}/`)).json()) as { streams: Array<{ key: string }> };
     expect(stats.streams.map((s) => s.key)).toEqual(['live/cam']);
@@ -257,7 +231,7 @@ describe('rtmp-reference-server CLI', () => {
       ],
       { cwd: join(import.meta.dirname, '..') },
     );
-    cleanups.push(() => cli.stop());
+    defer(() => cli.stop());
     await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
     expect(listening).toMatchObject({
@@ -275,7 +249,7 @@ describe('rtmp-reference-server CLI', () => {
   });
   it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-kill-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const cli = startProcess(
       'node',
       [
@@ -289,11 +263,11 @@ describe('rtmp-reference-server CLI', () => {
       ],
       { cwd: join(import.meta.dirname, '..') },
     );
-    cleanups.push(() => cli.stop());
+    defer(() => cli.stop());
     await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const { url } = JSON.parse(cli.stdout().split('\n')[0]!) as { url: string };
     const connection = await connect(`${url}/live`);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     const publisher = await connection.publish('cam');
     for (let i = 0; i < 50; i++)
       await publisher.writeVideo(i * 40, new Uint8Array(20_000).fill(i % 10 ? 0x27 : 0x17));

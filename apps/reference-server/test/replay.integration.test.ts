@@ -9,15 +9,12 @@ import { join } from 'node:path';
 import { ChunkDecoder } from '@rtmp/chunk';
 import { ClientHandshake } from '@rtmp/handshake';
 import { type CommandMessage, decodeMessage } from '@rtmp/messages';
-import { peerAvailable, probeCodecs, readFlvTags, waitFor } from '@rtmp/test-helpers';
+import { deferCleanups, peerAvailable, probeCodecs, readFlvTags, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startReferenceServer } from '../src/index';
 
 const vectors = join(import.meta.dirname, '..', '..', '..', 'packages', 'chunk', 'test', 'vectors');
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
 /** A small seeded generator, so a failing split can be replayed. */
 function random(seed: number): () => number {
@@ -56,7 +53,7 @@ function waitPoints(session: Buffer): Array<{ end: number; answered: (answer: Co
  */
 async function replay(port: number, session: Buffer, next: () => number): Promise<void> {
   const socket = tcpConnect({ host: '127.0.0.1', port });
-  cleanups.push(() => socket.destroy());
+  defer(() => socket.destroy());
   const handshake = new ClientHandshake();
   const answers = new ChunkDecoder();
   const commands: CommandMessage[] = [];
@@ -116,9 +113,9 @@ describe.skipIf(!peerAvailable('ffprobe'))(
           .filter((m) => m.typeId === 8 || m.typeId === 9)
           .map(({ typeId, timestamp, payload }) => ({ typeId, timestamp, payload: Buffer.from(payload) }));
         const dir = mkdtempSync(join(tmpdir(), 'reference-f8-'));
-        cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+        defer(() => rmSync(dir, { recursive: true, force: true }));
         const server = await startReferenceServer({ port: 0, recordDir: dir });
-        cleanups.push(() => server.close());
+        defer(() => server.close());
 
         const seed = 1 + captures.indexOf(file);
         await replay(server.port, session, random(seed));

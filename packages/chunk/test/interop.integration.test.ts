@@ -1,9 +1,15 @@
 // Chunk streams live from Debian's ffmpeg and nginx-rtmp, decoded and compared with the source FLV.
 import { ChunkDecoder, type ReceivedMessage } from '@rtmp/chunk';
-import { peerAvailable, readFlvTags, recordPlay, recordPublish, sampleFlv } from '@rtmp/test-helpers';
+import {
+  FFMPEG_QUIET,
+  peerAvailable,
+  readFlvTags,
+  recordPlay,
+  recordPublish,
+  sampleFlv,
+} from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /** Decodes a whole recorded direction, checking nothing is left over. */
@@ -41,7 +47,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('live chunk
     const flv = await sampleFlv({ seconds: 10, fps: 10 });
     const session = await recordPlay(flv, (url) => [
       'ffmpeg',
-      [...quiet, '-i', url, '-c', 'copy', '-t', '1', '-f', 'flv', '-y', '/dev/null'],
+      [...FFMPEG_QUIET, '-i', url, '-c', 'copy', '-t', '1', '-f', 'flv', '-y', '/dev/null'],
     ]);
     const tags = readFlvTags(flv).filter((t) => t.type === 9);
     const video = decodeAll(session.server).filter((m) => m.typeId === 9);

@@ -1,7 +1,4 @@
-// The client against real servers on loopback: nginx-rtmp (plain, behind TLS, over IPv6) and
-// `ffmpeg -listen`, with ffmpeg as the other end where a player or publisher is needed.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createTcpServer, connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +14,10 @@ import {
 } from '@rtmp/client';
 import {
   canBindIpv6Loopback,
+  deferCleanups,
+  FFMPEG_QUIET,
   type FlvTag,
+  ffmpegPublishArgs,
   freePort,
   packetHashes,
   parseFramemd5,
@@ -26,18 +26,15 @@ import {
   retry,
   runProcess,
   sampleFlv,
+  selfSignedCertificate,
   startNginxRtmp,
   startProcess,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 const SET_DATA_FRAME = encode('@setDataFrame');
 
 /** Publishes every tag of an FLV file, paced by timestamps (`realtime`) or as fast as possible. */
@@ -60,7 +57,7 @@ async function publishTags(
 
 async function open(url: string, options: Parameters<typeof connect>[1] = {}): Promise<RtmpConnection> {
   const connection = await connect(url, options);
-  cleanups.push(() => connection.close());
+  defer(() => connection.close());
   return connection;
 }
 
@@ -89,10 +86,10 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
     const flv = await sampleFlv({ seconds: 2 });
     // publish_notify: nginx tells players when the publisher leaves, and ffmpeg then stops.
     const nginx = await startNginxRtmp('application live { live on; publish_notify on; }');
-    cleanups.push(() => nginx.stop());
+    defer(() => nginx.stop());
     // ffmpeg subscribes first and waits; it stops when the publisher leaves (UnpublishNotify).
     const player = startProcess('ffmpeg', [
-      ...quiet,
+      ...FFMPEG_QUIET,
       '-i',
       `${nginx.url}/live/cam`,
       '-map',
@@ -103,7 +100,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
       'framemd5',
       '-',
     ]);
-    cleanups.push(() => player.stop());
+    defer(() => player.stop());
     const connection = await open(`${nginx.url}/live`);
     const publisher = await retry(async () => connection.publish('cam'));
     await new Promise((resolve) => setTimeout(resolve, 500)); // let ffmpeg's play reach nginx first
@@ -116,19 +113,9 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
   it('ffmpeg publishes; our client plays every audio and video message identical to the source', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const nginx = await startNginxRtmp();
-    cleanups.push(() => nginx.stop());
+    defer(() => nginx.stop());
     const playing = await collect(`${nginx.url}/live`, 'cam');
-    await runProcess('ffmpeg', [
-      ...quiet,
-      '-re',
-      '-i',
-      flv,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      `${nginx.url}/live/cam`,
-    ]);
+    await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${nginx.url}/live/cam`));
     const events = await playing.done;
     const tags = readFlvTags(flv);
     expect(media(events, 'video')).toEqual(tagBodies(tags, 9));
@@ -141,7 +128,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
 
   it('a second publisher of the same name is refused with NetStream.Publish.BadName', async () => {
     const nginx = await startNginxRtmp();
-    cleanups.push(() => nginx.stop());
+    defer(() => nginx.stop());
     await (await open(`${nginx.url}/live`)).publish('cam');
     const second = await open(`${nginx.url}/live`);
     await expect(second.publish('cam')).rejects.toMatchObject({
@@ -153,7 +140,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
 
   it('an unknown application: nginx hangs up and connect fails with a typed error', async () => {
     const nginx = await startNginxRtmp();
-    cleanups.push(() => nginx.stop());
+    defer(() => nginx.stop());
     await expect(connect(`${nginx.url}/no-such-app`)).rejects.toMatchObject({
       name: 'RtmpClientError',
       code: 'CLIENT_CONNECTION_CLOSED',
@@ -161,40 +148,17 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
   });
 
   it('RTMPS: publishing through a TLS listener with a self-signed certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rtmps-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=DNS:localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'));
+    const { cert, key } = await selfSignedCertificate();
     const nginx = await startNginxRtmp();
-    cleanups.push(() => nginx.stop());
-    const proxy = createTlsServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (secure) => {
+    defer(() => nginx.stop());
+    const proxy = createTlsServer({ key, cert }, (secure) => {
       const plain = tcpConnect({ host: '127.0.0.1', port: nginx.port });
       secure.pipe(plain).pipe(secure);
       secure.on('error', () => plain.destroy());
       plain.on('error', () => secure.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => proxy.close(resolve)));
+    defer(() => new Promise((resolve) => proxy.close(resolve)));
     const port = (proxy.address() as { port: number }).port;
 
     const flv = await sampleFlv({ seconds: 2 });
@@ -218,7 +182,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
     }
     const flv = await sampleFlv({ seconds: 1 });
     const nginx = await startNginxRtmp(undefined, undefined, '::1');
-    cleanups.push(() => nginx.stop());
+    defer(() => nginx.stop());
     expect(nginx.url).toMatch(/^rtmp:\/\/\[::1\]:\d+$/);
     const playing = await collect(`${nginx.url}/live`, 'v6');
     const publisher = await (await open(`${nginx.url}/live`)).publish('v6');
@@ -232,11 +196,11 @@ describe.skipIf(!peerAvailable('ffmpeg'))('with ffmpeg -listen as the server', (
   it('our client publishes; the file ffmpeg writes has identical audio and video packets', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const dir = mkdtempSync(join(tmpdir(), 'ffmpeg-listen-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
     const out = join(dir, 'out.flv');
     const port = await freePort();
     const server = startProcess('ffmpeg', [
-      ...quiet,
+      ...FFMPEG_QUIET,
       '-listen',
       '1',
       '-i',
@@ -247,7 +211,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('with ffmpeg -listen as the server', (
       'flv',
       out,
     ]);
-    cleanups.push(() => server.stop());
+    defer(() => server.stop());
     // ffmpeg -listen accepts one connection: retry until it listens (a refused connect is cheap).
     const connection = await retry(() => connect(`rtmp://127.0.0.1:${port}/live`), 100, 100);
     const publisher = await connection.publish('cam');
@@ -269,7 +233,7 @@ describe('faults (F7): each rejects once with a typed error, no unhandled reject
       behave(socket);
     });
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => {
+    defer(() => {
       for (const socket of accepted) socket.destroy();
       return new Promise((resolve) => listener.close(resolve));
     });

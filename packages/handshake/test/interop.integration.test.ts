@@ -3,6 +3,8 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from 'n
 import { encodeAll } from '@rtmp/amf0';
 import { ClientHandshake, type HandshakeScheme, ServerHandshake } from '@rtmp/handshake';
 import {
+  deferCleanups,
+  ffmpegPublishArgs,
   freePort,
   type ManagedProcess,
   peerAvailable,
@@ -13,10 +15,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 
 const CONNECT_NAME = Buffer.from('020007636f6e6e656374', 'hex'); // AMF0 string "connect"
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -63,7 +62,7 @@ async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ sch
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(
+  defer(
     () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
@@ -76,7 +75,7 @@ async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ sch
 }
 
 function track(proc: ManagedProcess): ManagedProcess {
-  cleanups.push(() => proc.stop());
+  defer(() => proc.stop());
   return proc;
 }
 
@@ -100,7 +99,7 @@ async function connectWithRetry(port: number, timeoutMs = 10_000): Promise<Socke
       s.once('error', () => resolve(undefined));
     });
     if (socket) {
-      cleanups.push(() => void socket.destroy());
+      defer(() => void socket.destroy());
       return socket;
     }
     if (Date.now() > deadline) throw new Error(`could not connect to port ${port}`);
@@ -150,21 +149,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('ServerHandshake with ffmpeg', () => {
   it('ffmpeg publishing: digest C1 at offset 8 detected, answered, and connect follows', async () => {
     const { url, accepted } = await handshakeServer();
     const flv = await sampleFlv();
-    const ffmpeg = track(
-      startProcess('ffmpeg', [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-re',
-        '-i',
-        flv,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        url,
-      ]),
-    );
+    const ffmpeg = track(startProcess('ffmpeg', ffmpegPublishArgs(flv, url)));
     expect(await withTimeout(unlessExits(accepted, ffmpeg), 20_000, 'connect from ffmpeg')).toEqual({
       scheme: 'digest-8',
     });
@@ -196,7 +181,7 @@ describe.skipIf(!peerAvailable('nginx'))('ClientHandshake with nginx-rtmp', () =
   for (const scheme of ['simple', 'digest-8', 'digest-772'] as const) {
     it(`${scheme}: nginx completes the handshake and answers connect with Window Acknowledgement Size`, async () => {
       const nginx = await startNginxRtmp();
-      cleanups.push(() => nginx.stop());
+      defer(() => nginx.stop());
       const socket = await connectWithRetry(nginx.port);
       const result = await withTimeout(clientHandshake(socket, scheme, `${nginx.url}/live`), 10_000, 'nginx');
       // nginx always answers a valid digest C1 with a digest S1, which our client verified.

@@ -21,7 +21,14 @@ import {
   type RtmpMessage,
   StatusCode,
 } from '@rtmp/messages';
-import { packetHashes, peerAvailable, readFlvTags, runProcess, sampleFlv } from '@rtmp/test-helpers';
+import {
+  ffmpegPublishArgs,
+  packetHashes,
+  peerAvailable,
+  readFlvTags,
+  runProcess,
+  sampleFlv,
+} from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -115,18 +122,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('FFmpeg against a server built from th
     const flv = await sampleFlv({ seconds: 2 });
     const server = await miniServer();
     try {
-      await runProcess('ffmpeg', [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-i',
-        flv,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        `rtmp://127.0.0.1:${server.port}/live/cam`,
-      ]);
+      await runProcess(
+        'ffmpeg',
+        ffmpegPublishArgs(flv, `rtmp://127.0.0.1:${server.port}/live/cam`, { realtime: false }),
+      );
       const messages = await server.received;
       const tags = readFlvTags(flv);
       for (const [type, kind] of [

@@ -1,33 +1,26 @@
 // Faults from sections B, E and F of the adversarial plan, over loopback sockets.
 import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
-import { canBindIpv6Loopback, waitFor } from '@rtmp/test-helpers';
+import { canBindIpv6Loopback, deferCleanups, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RawConnection, rawConnection, scriptedClient } from './hostile-client';
+import { startServer } from './start-server';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
-async function start(options: RtmpServerOptions = {}) {
-  const server = new RtmpServer({ port: 0, ...options });
-  const { url, port } = await server.listen();
-  cleanups.push(() => server.close());
-  return { server, port, url: `${url}/live` };
-}
+const start = (options: RtmpServerOptions = {}) => startServer(defer, options);
 
 /** A raw connection, closed after the test. */
 function rawSocket(port: number): RawConnection {
   const connection = rawConnection(port);
-  cleanups.push(() => connection.socket.destroy());
+  defer(() => connection.socket.destroy());
   return connection;
 }
 
 /** A player that collects events until the stream ends; `ended` settles when it does. */
 async function play(url: string, name: string) {
   const connection = await connect(url, { player: true });
-  cleanups.push(() => connection.close());
+  defer(() => connection.close());
   const player = await connection.play(name);
   const events: PlayerEvent[] = [];
   const ended = (async () => {
@@ -38,7 +31,7 @@ async function play(url: string, name: string) {
 
 async function rawClient(port: number, url: string, name: string, role: 'publish' | 'play') {
   const client = await scriptedClient(port, url, name, role);
-  cleanups.push(() => client.socket.destroy());
+  defer(() => client.socket.destroy());
   return client;
 }
 
@@ -50,9 +43,9 @@ describe('RtmpServer listeners', () => {
     }
     const server = new RtmpServer({ host: ['127.0.0.1', '::1'], port: 0 });
     const { port } = await server.listen();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const publishing = await connect(`rtmp://127.0.0.1:${port}/live`);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const player = await play(`rtmp://[::1]:${port}/live`, 'cam');
     await publisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 6));
@@ -75,7 +68,7 @@ describe('RtmpServer faults', () => {
   it('E8: connections over maxConnections are closed at once, the others unaffected, counts right after churn', async () => {
     const { server, port, url } = await start({ maxConnections: 3 });
     const kept = await Promise.all([connect(url), connect(url), connect(url)]);
-    for (const connection of kept) cleanups.push(() => connection.close());
+    for (const connection of kept) defer(() => connection.close());
     for (let i = 0; i < 5; i++) await rawSocket(port).closed; // refused: closed without a handshake
     expect(server.traffic().connections).toBe(3);
     const publisher = await kept[0]!.publish('cam');
@@ -89,7 +82,7 @@ describe('RtmpServer faults', () => {
   it('B9: an HTTP GET and a TLS ClientHello on the RTMP port are closed; the live stream goes on', async () => {
     const { port, url } = await start();
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const player = await play(url, 'cam');
     const http = rawSocket(port);
@@ -114,7 +107,7 @@ describe('RtmpServer faults', () => {
       maxConnectionsPerAddress: 32,
     });
     const { port } = await server.listen();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const halfOpen = Array.from({ length: 200 }, () => {
       const raw = rawSocket(port);
       raw.socket.on('connect', () => raw.socket.write(Buffer.alloc(1 + 1000, 3))); // C0, part of C1
@@ -127,7 +120,7 @@ describe('RtmpServer faults', () => {
     expect(server.traffic().connections).toBeLessThanOrEqual(32);
     if (!ipv6) return; // no second address to come from
     const legit = await connect(`rtmp://[::1]:${port}/live`, { timeoutMs: 5000 });
-    cleanups.push(() => legit.close());
+    defer(() => legit.close());
     await expect(legit.publish('cam')).resolves.toBeDefined();
   });
 
@@ -145,16 +138,16 @@ describe('RtmpServer faults', () => {
       },
     });
     const a = await connect(url);
-    cleanups.push(() => a.close());
+    defer(() => a.close());
     const refused = { description: 'refused: the server could not decide' };
     await expect(a.publish('boom')).rejects.toMatchObject({ code: 'CLIENT_PUBLISH_REJECTED', ...refused });
     await expect(a.play('anything')).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED', ...refused });
     const b = await connect(url);
-    cleanups.push(() => b.close());
+    defer(() => b.close());
     await b.publish('observed-boom');
     await b.closed; // the observer threw: this connection closes
     const c = await connect(url);
-    cleanups.push(() => c.close());
+    defer(() => c.close());
     const fine = await c.publish('fine');
     await expect(fine.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0))).resolves.toBeUndefined();
   });
@@ -180,14 +173,14 @@ describe('RtmpServer faults', () => {
     const videos = player.events.flatMap((e) => (e.type === 'video' ? [e.payload] : []));
     expect(videos.map((payload) => payload.length)).toEqual([1000]);
     const next = await connect(url);
-    cleanups.push(() => next.close());
+    defer(() => next.close());
     await expect(next.publish('cam')).resolves.toBeDefined();
   });
 
   it('F6: 300 connects reset mid-handshake and mid-play leave the server serving, with no connections left', async () => {
     const { server, port, url } = await start();
     const publisherConnection = await connect(url);
-    cleanups.push(() => publisherConnection.close());
+    defer(() => publisherConnection.close());
     const publisher = await publisherConnection.publish('cam');
     const churn = async (i: number) => {
       if (i % 3 === 0) {
@@ -219,7 +212,7 @@ describe('RtmpServer faults', () => {
     stalled.socket.pause();
     const healthy = await play(url, 'cam');
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const dropped = () => server.stats()[0]?.playerDetails.reduce((sum, p) => sum + p.dropped, 0) ?? 0;
     // 100 KB frames every 5 ms until the stalled player's drops start (bounded: at most 2000 frames).
@@ -247,7 +240,7 @@ describe('RtmpServer faults', () => {
       received += bytes.length;
     });
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const frame = new Uint8Array(1 << 20).fill(0x27);
     frame[0] = 0x17;
@@ -259,7 +252,7 @@ describe('RtmpServer faults', () => {
   it('F12: peers asking for 1-byte chunks are closed; normal players lose nothing', async () => {
     const { port, url } = await start({ maxConnectionsPerAddress: 1000 }); // all from 127.0.0.1
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const players = await Promise.all(Array.from({ length: 10 }, () => play(url, 'cam')));
     // Set Chunk Size 1 (fmt 0, csid 2, type 1, length 4) from 100 connected peers.
@@ -277,7 +270,7 @@ describe('RtmpServer faults', () => {
   it('F14: worst-case commands (16,000 levels deep, 12,000 properties) cost little; the stream flows', async () => {
     const { port, url } = await start({ maxConnectionsPerAddress: 1000 });
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const player = await play(url, 'cam');
     // Command bodies as large as an unauthorized peer may send (64 KiB): a string, then either

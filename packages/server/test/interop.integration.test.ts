@@ -3,6 +3,9 @@
 import { createServer, type Socket } from 'node:net';
 import { type ServerEvent, ServerSession } from '@rtmp/server';
 import {
+  deferCleanups,
+  ffmpegPublishArgs,
+  gstreamerPublishArgs,
   packetHashes,
   peerAvailable,
   readFlvTags,
@@ -14,10 +17,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) cleanup();
-});
+const defer = deferCleanups(afterEach);
 
 /**
  * Listens on loopback; every connection gets a ServerSession that accepts everything. `onPlay`
@@ -54,7 +54,7 @@ async function listen(onPlay?: (session: ServerSession, socket: Socket, streamId
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   return { url: `rtmp://127.0.0.1:${(server.address() as { port: number }).port}/live/cam`, events };
 }
 
@@ -75,18 +75,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('ServerSession with ffmpeg', () => {
   it('ffmpeg publishes: connect, publish and every media message arrive as events, equal to the FLV tags', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const { url, events } = await listen();
-    await runProcess('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-i',
-      flv,
-      '-c',
-      'copy',
-      '-f',
-      'flv',
-      url,
-    ]);
+    await runProcess('ffmpeg', ffmpegPublishArgs(flv, url, { realtime: false }));
     const seen = await events;
     expect(seen.find((e) => e.type === 'publish-request')).toMatchObject({
       name: 'cam',
@@ -120,50 +109,21 @@ describe.skipIf(!peerAvailable('rtmpdump'))('ServerSession with rtmpdump', () =>
     const { url } = await listen(serveFile(flv));
     const out = `${flv}.rtmpdump.flv`;
     const rtmpdump = startProcess('rtmpdump', ['-q', '-r', url, '--live', '-o', out]);
-    cleanups.push(() => void rtmpdump.stop());
+    defer(() => void rtmpdump.stop());
     await rtmpdump.exited; // it stops by itself on StreamEOF / UnpublishNotify
     expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
   });
 });
 
-/** gst-launch-1.0 arguments: `flv` remuxed live to an RTMP sink (`rtmp2sink` or librtmp's `rtmpsink`). */
-const gstPublish = (flv: string, sink: string, url: string) => [
-  '-q',
-  'filesrc',
-  `location=${flv}`,
-  '!',
-  'flvdemux',
-  'name=d',
-  'd.video',
-  '!',
-  'queue',
-  '!',
-  'h264parse',
-  '!',
-  'flvmux',
-  'name=m',
-  'streamable=true',
-  '!',
-  sink,
-  `location=${url}${sink === 'rtmpsink' ? ' live=1' : ''}`,
-  'd.audio',
-  '!',
-  'queue',
-  '!',
-  'aacparse',
-  '!',
-  'm.',
-];
-
 describe.skipIf(!peerAvailable('gst-launch-1.0', 'gstreamer1.0-tools gstreamer1.0-plugins-bad'))(
   'ServerSession with GStreamer',
   () => {
-    it.each(['rtmp2sink', 'rtmpsink'])(
+    it.each(['rtmp2sink', 'rtmpsink'] as const)(
       'GStreamer publishes with %s: every video and audio frame arrives intact',
       async (sink) => {
         const flv = await sampleFlv({ seconds: 2 });
         const { url, events } = await listen();
-        await runProcess('gst-launch-1.0', gstPublish(flv, sink, url));
+        await runProcess('gst-launch-1.0', gstreamerPublishArgs(flv, url, sink));
         const seen = await events;
         expect(seen.find((e) => e.type === 'publish-request')).toMatchObject({
           name: 'cam',
@@ -201,7 +161,7 @@ describe.skipIf(!peerAvailable('gst-launch-1.0', 'gstreamer1.0-tools gstreamer1.
           'filesink',
           `location=${out}`,
         ]);
-        cleanups.push(() => void player.stop());
+        defer(() => void player.stop());
         const expected = await packetHashes(flv, 'v');
         if (source === 'rtmp2src') await player.exited;
         else

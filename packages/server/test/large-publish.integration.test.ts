@@ -1,23 +1,20 @@
 // A publish longer than the 32-bit byte counter (adversarial plan F13), over a loopback socket.
 import { once } from 'node:events';
 import { RtmpServer } from '@rtmp/server';
-import { waitFor } from '@rtmp/test-helpers';
+import { deferCleanups, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
 describe('a publish past 4 GiB', () => {
   it('F13: 5 GiB on one connection: an acknowledgement every window, right across the 2^32 wrap', async () => {
     const window = 5_000_000; // the server's default Window Acknowledgement Size, as nginx-rtmp's
     const server = new RtmpServer({ port: 0, windowAcknowledgementSize: window });
     const { url, port } = await server.listen();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const client = await scriptedClient(port, `${url}/live`, 'big', 'publish');
-    cleanups.push(() => client.socket.destroy());
+    defer(() => client.socket.destroy());
     client.socket.removeAllListeners('data');
     const acks: number[] = [];
     client.socket.on('data', (bytes: Buffer) => {

@@ -2,20 +2,13 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from '@rtmp/client';
 import { diagnostics, RtmpServer, type RtmpServerOptions, webhook } from '@rtmp/server';
-import { canBindIpv6Loopback, freePort } from '@rtmp/test-helpers';
+import { canBindIpv6Loopback, deferCleanups, freePort } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
+import { startServer } from './start-server';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-async function start(options: RtmpServerOptions = {}) {
-  const server = new RtmpServer({ port: 0, ...options });
-  const { url } = await server.listen();
-  cleanups.push(() => server.close());
-  return { server, url: `${url}/live` };
-}
+const defer = deferCleanups(afterEach);
+const start = (options: RtmpServerOptions = {}) => startServer(defer, options);
 
 describe('liveness deadlines', () => {
   it('E9: a publisher that sends no media is closed after publishFirstMediaTimeoutMs; one that stops, after publishIdleTimeoutMs', async () => {
@@ -34,7 +27,7 @@ describe('liveness deadlines', () => {
     const { server, url } = await start({ pingIntervalMs: 200, pingTimeoutMs: 200 });
     // A player that starts playing, then goes silent: its session would answer pings, so stop feeding it.
     const client = await scriptedClient(Number(new URL(url).port), url, 'cam', 'play');
-    cleanups.push(() => client.socket.destroy());
+    defer(() => client.socket.destroy());
     client.socket.removeAllListeners('data');
     let answersWithheld = 0;
     client.socket.on('data', (bytes: Buffer) => {
@@ -55,7 +48,7 @@ describe('diagnostics_channel', () => {
       subscribe(ch.name as string, listener);
       return () => unsubscribe(ch.name as string, listener);
     });
-    cleanups.push(() => listeners.forEach((off) => void off()));
+    defer(() => listeners.forEach((off) => void off()));
     const { url } = await start();
     const connection = await connect(url);
     await connection.publish('cam?key=secret');
@@ -71,7 +64,7 @@ describe('webhook (E5)', () => {
   async function endpoint(handle: (request: IncomingMessage, response: ServerResponse) => void) {
     const http = createHttpServer(handle);
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => {
+    defer(() => {
       http.closeAllConnections();
       return new Promise((resolve) => http.close(resolve));
     });
@@ -119,7 +112,7 @@ describe('webhook (E5)', () => {
     // Wired into the server: a slow webhook delays only its own publisher.
     const { url } = await start({ onPublish: webhook(failing, 'publish') });
     const connection = await connect(url);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await expect(connection.publish('cam')).rejects.toMatchObject({
       description: expect.stringContaining('HTTP 500'),
     });
@@ -159,7 +152,7 @@ describe('access rules by address (E7)', () => {
       access: ['allow publish 127.0.0.5', 'deny play ::ffff:127.0.0.7', 'deny publish all'],
     });
     const { port } = await server.listen();
-    cleanups.push(() => server.close());
+    defer(() => server.close());
     const url = `rtmp://127.0.0.1:${port}/live`;
     expect(await attempt(url, 'publish', '127.0.0.5')).toBe('allowed');
     expect(await attempt(url, 'publish', '127.0.0.6')).toBe('CLIENT_PUBLISH_REJECTED');

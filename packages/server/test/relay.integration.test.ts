@@ -2,6 +2,8 @@
 import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer } from '@rtmp/server';
 import {
+  deferCleanups,
+  ffmpegPublishArgs,
   packetHashes,
   peerAvailable,
   readFlvTags,
@@ -13,17 +15,13 @@ import {
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
 async function ours() {
   const server = new RtmpServer({ port: 0 });
   const { url, port } = await server.listen();
-  cleanups.push(() => server.close());
+  defer(() => server.close());
   return { server, url, port };
 }
 
@@ -33,22 +31,12 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))(
     it('pull: ffmpeg publishes to us, nginx pulls for its player; consecutive source packets from a keyframe', async () => {
       const flv = await sampleFlv({ seconds: 10, fps: 25 });
       const origin = await ours();
-      const publisher = startProcess('ffmpeg', [
-        ...quiet,
-        '-re',
-        '-i',
-        flv,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        `${origin.url}/live/cam`,
-      ]);
-      cleanups.push(() => publisher.stop());
+      const publisher = startProcess('ffmpeg', ffmpegPublishArgs(flv, `${origin.url}/live/cam`));
+      defer(() => publisher.stop());
       const edge = await startNginxRtmp(
         `application live { live on; pull rtmp://127.0.0.1:${origin.port}/live; }`,
       );
-      cleanups.push(() => edge.stop());
+      defer(() => edge.stop());
       // The pull starts with the first player; until our publisher is live it may come back empty.
       const played = await retry(async () => {
         const hashes = await packetHashes(`${edge.url}/live/cam`, 'v', ['-t', '2']);
@@ -68,25 +56,15 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))(
       const edge = await startNginxRtmp(
         `application live { live on; push rtmp://127.0.0.1:${origin.port}/live; }`,
       );
-      cleanups.push(() => edge.stop());
+      defer(() => edge.stop());
       const connection = await connect(`${origin.url}/live`, { player: true });
-      cleanups.push(() => connection.close());
+      defer(() => connection.close());
       const player = await connection.play('cam');
       const events: PlayerEvent[] = [];
       const done = (async () => {
         for await (const event of player) events.push(event);
       })();
-      await runProcess('ffmpeg', [
-        ...quiet,
-        '-re',
-        '-i',
-        flv,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        `${edge.url}/live/cam`,
-      ]);
+      await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${edge.url}/live/cam`));
       await done; // nginx's push ends with the publish: the stream ends here too
       const tags = readFlvTags(flv);
       // nginx starts relaying once its push connection is up, at a keyframe: the codec configuration

@@ -1,6 +1,9 @@
 import { connect, type PlayerEvent } from '@rtmp/client';
-import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import type { RtmpServerOptions } from '@rtmp/server';
 import {
+  deferCleanups,
+  FFMPEG_QUIET,
+  ffmpegPublishArgs,
   type ManagedProcess,
   packetHashes,
   parseFramemd5,
@@ -13,28 +16,20 @@ import {
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
+import { startServer } from './start-server';
 
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
-async function start(options: RtmpServerOptions = {}) {
-  const server = new RtmpServer({ port: 0, ...options });
-  const { url } = await server.listen();
-  cleanups.push(() => server.close());
-  return { server, url: `${url}/live` };
-}
+const start = (options: RtmpServerOptions = {}) => startServer(defer, options);
 function track(proc: ManagedProcess): ManagedProcess {
-  cleanups.push(() => proc.stop());
+  defer(() => proc.stop());
   return proc;
 }
 /** Our client plays `name` and collects everything until the publisher leaves. */
 async function collect(url: string, name: string) {
   const connection = await connect(url, { player: true });
-  cleanups.push(() => connection.close());
+  defer(() => connection.close());
   const player = await connection.play(name);
   const events: PlayerEvent[] = [];
   const done = (async () => {
@@ -52,7 +47,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     const { server, url } = await start();
     const ffmpegPlayer = track(
       startProcess('ffmpeg', [
-        ...quiet,
+        ...FFMPEG_QUIET,
         '-i',
         `${url}/cam`,
         '-map',
@@ -66,7 +61,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     );
     const ours = await collect(url, 'cam');
     await waitFor(() => server.stats().some((s) => s.players === 2));
-    await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/cam`]);
+    await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/cam`));
     await ffmpegPlayer.exited;
     expect(parseFramemd5(ffmpegPlayer.stdout())).toEqual(await packetHashes(flv, 'v'));
     const events = await ours.done;
@@ -78,7 +73,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
   it('a player joining 3 s late starts on a keyframe and gets consecutive source packets', async () => {
     const flv = await sampleFlv({ seconds: 10, fps: 25 });
     const { server, url } = await start();
-    track(startProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/late`]));
+    track(startProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/late`)));
     await waitFor(() => server.stats().some((s) => s.publishing && s.messages > 3 * 25));
     const played = await packetHashes(`${url}/late`, 'v', ['-t', '2']);
     const source = await packetHashes(flv, 'v');
@@ -101,7 +96,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     const out = `${flv}.server-rtmpdump.flv`;
     const rtmpdump = track(startProcess('rtmpdump', ['-q', '-r', `${url}/dump`, '--live', '-o', out]));
     await waitFor(() => server.stats().some((s) => s.players === 1));
-    await runProcess('ffmpeg', [...quiet, '-re', '-i', flv, '-c', 'copy', '-f', 'flv', `${url}/dump`]);
+    await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/dump`));
     await rtmpdump.exited;
     expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
   });
@@ -111,10 +106,10 @@ describe('RtmpServer policies', () => {
   it('E1: a second publisher of a live name gets NetStream.Publish.BadName; the first goes on', async () => {
     const { url } = await start();
     const first = await connect(url);
-    cleanups.push(() => first.close());
+    defer(() => first.close());
     const publisher = await first.publish('cam');
     const second = await connect(url);
-    cleanups.push(() => second.close());
+    defer(() => second.close());
     await expect(second.publish('cam')).rejects.toMatchObject({
       statusCode: 'NetStream.Publish.BadName',
       description: 'Already publishing',
@@ -128,20 +123,20 @@ describe('RtmpServer policies', () => {
         info.publisher && info.publisher.query === info.query ? { allow: true, replace: true } : true,
     });
     const first = await connect(url);
-    cleanups.push(() => first.close());
+    defer(() => first.close());
     const oldPublisher = await first.publish('cam?key=a');
     const { events } = await collect(url, 'cam');
     await waitFor(() => server.stats().some((s) => s.players === 1));
     await oldPublisher.writeVideo(0, Uint8Array.of(0x17, 1, 0, 0, 0, 1));
 
     const stranger = await connect(url);
-    cleanups.push(() => stranger.close());
+    defer(() => stranger.close());
     await expect(stranger.publish('cam?key=b')).rejects.toMatchObject({
       statusCode: 'NetStream.Publish.BadName',
     });
 
     const second = await connect(url);
-    cleanups.push(() => second.close());
+    defer(() => second.close());
     const newPublisher = await second.publish('cam?key=a');
     // The old publisher's connection is closed: the player, the stranger and the newcomer remain.
     await waitFor(() => server.traffic().connections === 3);
@@ -159,7 +154,7 @@ describe('RtmpServer policies', () => {
       onPublish: (info) => (info.query === 'key=right' ? true : { allow: false, description: 'bad key' }),
     });
     const connection = await connect(url);
-    cleanups.push(() => connection.close());
+    defer(() => connection.close());
     await expect(connection.publish('cam?key=wrong')).rejects.toMatchObject({
       code: 'CLIENT_PUBLISH_REJECTED',
       description: 'bad key',
@@ -171,14 +166,14 @@ describe('RtmpServer policies', () => {
     const { server, url } = await start({ maxPlayerQueueBytes: 4 * 1024 * 1024 });
     // The stalled player: handshakes and plays, then never reads again.
     const stalled = await scriptedClient(Number(new URL(url).port), url, 'a', 'play');
-    cleanups.push(() => stalled.socket.destroy());
+    defer(() => stalled.socket.destroy());
     stalled.socket.pause();
     const healthyA = await collect(url, 'a');
     const healthyB = await collect(url, 'b');
     const publishers = await Promise.all(
       ['a', 'b'].map(async (name) => {
         const connection = await connect(url);
-        cleanups.push(() => connection.close());
+        defer(() => connection.close());
         return connection.publish(name);
       }),
     );

@@ -3,22 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { connect, type PlayerEvent } from '@rtmp/client';
-import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
-import { waitFor } from '@rtmp/test-helpers';
+import type { RtmpServerOptions } from '@rtmp/server';
+import { deferCleanups, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
+import { startServer } from './start-server';
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const defer = deferCleanups(afterEach);
 
-async function start(options: RtmpServerOptions = {}) {
-  const server = new RtmpServer({ port: 0, ...options });
-  const { url, port } = await server.listen();
-  cleanups.push(() => server.close());
-  return { server, port, url: `${url}/live` };
-}
+const start = (options: RtmpServerOptions = {}) => startServer(defer, options);
 
 /** A video frame of `size` bytes: a keyframe every `gop` frames, its index in bytes 2-5. */
 function frame(index: number, size: number, gop: number): Uint8Array {
@@ -35,7 +28,7 @@ const isKeyframe = (payload: Uint8Array) => payload[0]! >> 4 === 1;
 /** A player that records the index of every video frame it gets, in order. */
 async function indexingPlayer(url: string, name: string) {
   const connection = await connect(url, { player: true });
-  cleanups.push(() => connection.close());
+  defer(() => connection.close());
   const player = await connection.play(name);
   const frames: number[] = [];
   void (async () => {
@@ -77,13 +70,13 @@ describe('slow consumers', () => {
       maxPlayerQueueBytes: 1 << 30, // only the time bound acts
     });
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const publisher = await publishing.publish('cam');
     const healthy = await indexingPlayer(url, 'cam');
 
     // The slow player reads through a token bucket at half the stream's rate.
     const slow = await scriptedClient(port, url, 'cam', 'play');
-    cleanups.push(() => slow.socket.destroy());
+    defer(() => slow.socket.destroy());
     slow.socket.removeAllListeners('data');
     const readRate = (size * fps) / 2 / 1000; // bytes per ms
     const arrivals: Array<{ index: number; key: boolean; at: number }> = [];
@@ -110,7 +103,7 @@ describe('slow consumers', () => {
       const queued = server.stats()[0]?.playerDetails.map((p) => p.queuedBytes) ?? [];
       maxQueued = Math.max(maxQueued, ...queued);
     }, 50);
-    cleanups.push(() => clearInterval(sampler));
+    defer(() => clearInterval(sampler));
 
     const sentAt = await publishRealtime(publisher, frames, fps, (i) => frame(i, size, gop));
     await waitFor(() => healthy.length === frames, 20_000);
@@ -149,17 +142,17 @@ describe('slow consumers', () => {
     // `cam`: 40 frames of 2 KB to 999 players; `big`: 12 MB to the one that stopped reading (far
     // more than the kernel buffers, so the server's writes to it return false and its queue fills).
     const publishing = await connect(url);
-    cleanups.push(() => publishing.close());
+    defer(() => publishing.close());
     const cam = await publishing.publish('cam');
     const bigPublishing = await connect(url);
-    cleanups.push(() => bigPublishing.close());
+    defer(() => bigPublishing.close());
     const big = await bigPublishing.publish('big');
     const players: number[][] = [];
     for (let batch = 0; batch < 999; batch += 111) {
       players.push(...(await Promise.all(Array.from({ length: 111 }, () => indexingPlayer(url, 'cam')))));
     }
     const stalled = await scriptedClient(port, url, 'big', 'play');
-    cleanups.push(() => stalled.socket.destroy());
+    defer(() => stalled.socket.destroy());
     stalled.socket.pause();
     expect(server.connections).toBe(1002);
 

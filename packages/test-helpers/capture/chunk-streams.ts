@@ -2,10 +2,9 @@
 //   node --import tsx packages/test-helpers/capture/chunk-streams.ts packages/chunk/test/vectors
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordPlay, recordPublish, sampleFlv } from '../src/index';
+import { FFMPEG_QUIET, gstreamerPublishArgs, recordPlay, recordPublish, sampleFlv } from '../src/index';
 
 const outDir = process.argv[2] ?? '.';
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 const short = await sampleFlv({ seconds: 1, fps: 10 });
 // Long enough to outlast a player's stream probing (5 s of media by default).
 const long = await sampleFlv({ seconds: 10, fps: 10 });
@@ -24,36 +23,10 @@ for (const [name, args] of publishes) {
 }
 // GStreamer remuxes the same file live: rtmp2sink is its own RTMP code, rtmpsink is librtmp (the
 // library OBS's RTMP output grew from).
-for (const sink of ['rtmp2sink', 'rtmpsink']) {
+for (const sink of ['rtmp2sink', 'rtmpsink'] as const) {
   const session = await recordPublish(short, [], (url) => [
     'gst-launch-1.0',
-    [
-      '-q',
-      'filesrc',
-      `location=${short}`,
-      '!',
-      'flvdemux',
-      'name=d',
-      'd.video',
-      '!',
-      'queue',
-      '!',
-      'h264parse',
-      '!',
-      'flvmux',
-      'name=m',
-      'streamable=true',
-      '!',
-      sink,
-      `location=${url}${sink === 'rtmpsink' ? ' live=1' : ''}`,
-      'd.audio',
-      '!',
-      'queue',
-      '!',
-      'aacparse',
-      '!',
-      'm.',
-    ],
+    gstreamerPublishArgs(short, url, sink),
   ]);
   const name = `gstreamer-${sink}-publish`;
   writeFileSync(join(outDir, `${name}.c2s.bin`), session.client);
@@ -61,7 +34,7 @@ for (const sink of ['rtmp2sink', 'rtmpsink']) {
 }
 const play = await recordPlay(long, (url) => [
   'ffmpeg',
-  [...quiet, '-i', url, '-c', 'copy', '-t', '1.5', '-f', 'flv', '-y', '/dev/null'],
+  [...FFMPEG_QUIET, '-i', url, '-c', 'copy', '-t', '1.5', '-f', 'flv', '-y', '/dev/null'],
 ]);
 writeFileSync(join(outDir, 'nginx-play.s2c.bin'), play.server);
 console.log(`nginx-play: nginx serving ${play.commandLine}`);

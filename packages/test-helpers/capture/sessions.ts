@@ -4,18 +4,17 @@
 // Scenarios: ffmpeg-publish, ffmpeg-play, rtmpdump-play (all three when none is named).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RecordedSession, recordPlay, recordPublish, sampleFlv } from '../src/index';
+import { FFMPEG_QUIET, type RecordedSession, recordPlay, recordPublish, sampleFlv } from '../src/index';
 
 const outDir = process.argv[2] ?? '.';
 const only = new Set(process.argv.slice(3));
-const quiet = ['-hide_banner', '-loglevel', 'error'];
 
 const scenarios: Record<string, () => Promise<RecordedSession>> = {
   'ffmpeg-publish': async () => recordPublish(await sampleFlv({ seconds: 1, fps: 10 })),
   'ffmpeg-play': async () =>
     recordPlay(await sampleFlv({ seconds: 10, fps: 10 }), (url) => [
       'ffmpeg',
-      [...quiet, '-i', url, '-c', 'copy', '-t', '1', '-f', 'flv', '-y', '/dev/null'],
+      [...FFMPEG_QUIET, '-i', url, '-c', 'copy', '-t', '1', '-f', 'flv', '-y', '/dev/null'],
     ]),
   'rtmpdump-play': async () =>
     recordPlay(

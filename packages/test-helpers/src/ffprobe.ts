@@ -1,6 +1,5 @@
+import { FFMPEG_QUIET } from './commands';
 import { runProcess } from './peers';
-
-const QUIET = ['-hide_banner', '-loglevel', 'error'];
 
 /**
  * Per-packet MD5s of one stream (`v` or `a`) of a file or URL, via `ffmpeg -c copy -f framemd5`:
@@ -12,7 +11,7 @@ export async function packetHashes(
   inputArgs: readonly string[] = [],
 ): Promise<string[]> {
   const { stdout } = await runProcess('ffmpeg', [
-    ...QUIET,
+    ...FFMPEG_QUIET,
     ...inputArgs,
     '-i',
     input,

@@ -1,8 +1,8 @@
+import { ffmpegPublishArgs } from './commands';
 import { runProcess, startNginxRtmp, startProcess } from './peers';
 import { startRecordingProxy } from './recording-proxy';
 
 const HANDSHAKE = 3073;
-const QUIET = ['-hide_banner', '-loglevel', 'error'];
 
 /** Both directions of one recorded RTMP session, after the handshake (C0C1C2 / S0S1S2 stripped). */
 export interface RecordedSession {
@@ -36,7 +36,7 @@ export async function recordPublish(
   outputArgs: readonly string[] = [],
   publisher: PublisherCommand = (url) => [
     'ffmpeg',
-    [...QUIET, '-i', flv, '-c', 'copy', ...outputArgs, '-f', 'flv', url],
+    ffmpegPublishArgs(flv, url, { realtime: false, outputArgs }),
   ],
 ): Promise<RecordedSession> {
   const nginx = await startNginxRtmp();
@@ -69,17 +69,7 @@ export async function recordPlay(
   playMs?: number,
 ): Promise<RecordedSession> {
   const nginx = await startNginxRtmp();
-  const publisher = startProcess('ffmpeg', [
-    ...QUIET,
-    '-re',
-    '-i',
-    flv,
-    '-c',
-    'copy',
-    '-f',
-    'flv',
-    `${nginx.url}/live/capture`,
-  ]);
+  const publisher = startProcess('ffmpeg', ffmpegPublishArgs(flv, `${nginx.url}/live/capture`));
   const proxy = await startRecordingProxy(nginx.port);
   const [command, args] = player(`rtmp://127.0.0.1:${proxy.port}/live/capture`);
   try {
