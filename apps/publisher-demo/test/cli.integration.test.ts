@@ -61,7 +61,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
       '-',
     ]);
     defer(() => player.stop());
-    await new Promise((resolve) => setTimeout(resolve, 500)); // ffmpeg's play reaches nginx first
+    await server.waitFor('play', 'cam'); // ffmpeg's play has reached nginx
     const result = await finished(cli('publish', ['--speed', '2', sample, `${server.url}/live/cam`]));
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/published 126 video and 217 audio frames/);
@@ -87,7 +87,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
     const server = await nginx();
     const out = join(work, 'recorded.flv');
     const recorder = cli('record', ['--quiet', `${server.url}/live/rec`, out]);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // its play reaches nginx first
+    await server.waitFor('play', 'rec'); // its play has reached nginx
     await runProcess('ffmpeg', ffmpegPublishArgs(sample, `${server.url}/live/rec`));
     const result = await finished(recorder);
     expect(result.code).toBe(0);
@@ -101,7 +101,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
     const server = await nginx();
     const out = join(work, 'looped.flv');
     const recorder = cli('record', ['--quiet', `${server.url}/live/loop`, out]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await server.waitFor('play', 'loop');
     const result = await finished(
       cli('publish', [
         '--quiet',
@@ -149,7 +149,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publi
     const truncated = join(work, 'truncated.flv');
     writeFileSync(truncated, readFileSync(sample).subarray(0, 100_000));
     const busy = cli('publish', ['--quiet', sample, `${server.url}/live/busy`]);
-    await new Promise((resolve) => setTimeout(resolve, 800)); // the first publisher is live
+    await server.waitFor('publish', 'busy'); // the first publisher is live
 
     const cases: Array<[string[], number, RegExp]> = [
       [[notFlv, `${server.url}/live/x`], 1, /not a usable FLV file: not an FLV file/],

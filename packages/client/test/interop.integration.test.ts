@@ -103,7 +103,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
     defer(() => player.stop());
     const connection = await open(`${nginx.url}/live`);
     const publisher = await retry(async () => connection.publish('cam'));
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let ffmpeg's play reach nginx first
+    await nginx.waitFor('play', 'cam'); // ffmpeg's play has reached nginx
     await publishTags(publisher, readFlvTags(flv), true);
     await publisher.close();
     await player.exited;

@@ -29,8 +29,7 @@ describe('README examples', () => {
       const out = mkdtempSync(join(tmpdir(), 'client-readme-'));
       try {
         const recording = playToFlv(`${nginx.url}/live/readme`, join(out, 'copy.flv'));
-        // The player waits for the publisher; give its play a moment to reach nginx.
-        await new Promise((resolve) => setTimeout(resolve, 300));
+        await nginx.waitFor('play', 'readme'); // the player waits for the publisher
         expect(await publishFlv(flv, `${nginx.url}/live/readme`)).toBe(readFlvTags(flv).length);
         expect(await recording).toBeGreaterThan(40);
         const recorded = readFlvTags(join(out, 'copy.flv'))

@@ -2,7 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from '@rtmp/client';
 import { diagnostics, RtmpServer, type RtmpServerOptions, webhook } from '@rtmp/server';
-import { canBindIpv6Loopback, deferCleanups, freePort } from '@rtmp/test-helpers';
+import { canBindIpv6Loopback, deferCleanups, freePort, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
 import { startServer } from './start-server';
@@ -53,7 +53,7 @@ describe('diagnostics_channel', () => {
     const connection = await connect(url);
     await connection.publish('cam?key=secret');
     await connection.close();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => seen.some(([name]) => name === 'close'));
     expect(seen.map(([name]) => name)).toEqual(expect.arrayContaining(['connection', 'publish', 'close']));
     expect(seen.find(([name]) => name === 'publish')?.[1]).toMatchObject({ stream: 'live/cam' });
     expect(JSON.stringify(seen)).not.toContain('secret');

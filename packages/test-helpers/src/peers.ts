@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './wait-for';
 
 /** True when `binary` is on PATH. */
 export function hasBinary(binary: string): boolean {
@@ -145,6 +146,11 @@ export interface NginxRtmp {
   readonly prefix: string;
   /** nginx runs as one process (`master_process off`): this is it. */
   readonly pid: number;
+  /**
+   * Resolves once nginx has taken a `play` (or a `publish`) of `name`: it logs each at info level,
+   * so a test can order a player before its publisher without sleeping.
+   */
+  waitFor(command: 'play' | 'publish', name: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -205,6 +211,10 @@ rtmp {
       url: `rtmp://${literal}:${port}`,
       prefix,
       pid: proc.child.pid!,
+      waitFor: (command, name, timeoutMs = 10_000) => {
+        const line = `${command}: name='${name}'`;
+        return waitFor(() => readFileSync(join(prefix, 'error.log'), 'utf8').includes(line), timeoutMs);
+      },
       async stop() {
         await proc.stop();
         rmSync(prefix, { recursive: true, force: true });
