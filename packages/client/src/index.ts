@@ -27,7 +27,12 @@ export {
   RtmpPlayer,
   RtmpPublisher,
 } from './node/connection';
-export { type KeepConnectedOptions, keepConnected, RETRYABLE_ERROR_CODES } from './node/keep-connected';
+export {
+  KEEP_CONNECTED_DEFAULTS,
+  type KeepConnectedOptions,
+  keepConnected,
+  RETRYABLE_ERROR_CODES,
+} from './node/keep-connected';
 // URLs
 export {
   DEFAULT_RTMP_PORT,

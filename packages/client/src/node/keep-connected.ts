@@ -9,6 +9,9 @@ export const RETRYABLE_ERROR_CODES: ReadonlySet<RtmpClientErrorCode> = new Set<R
   'CLIENT_CONNECTION_CLOSED',
 ]);
 
+/** The named defaults of {@link KeepConnectedOptions}' waits. */
+export const KEEP_CONNECTED_DEFAULTS = { minDelayMs: 500, maxDelayMs: 30_000 } as const;
+
 /** Options of {@link keepConnected}: how to connect, and how to wait between attempts. */
 export interface KeepConnectedOptions extends ConnectOptions {
   /** The wait after the first failure, doubled after each further one in a row, in ms. @default 500 */
@@ -50,8 +53,8 @@ export async function keepConnected<T>(
   options: KeepConnectedOptions = {},
 ): Promise<T> {
   const {
-    minDelayMs = 500,
-    maxDelayMs = 30_000,
+    minDelayMs = KEEP_CONNECTED_DEFAULTS.minDelayMs,
+    maxDelayMs = KEEP_CONNECTED_DEFAULTS.maxDelayMs,
     maxAttempts = Number.POSITIVE_INFINITY,
     retryOn = isRetryable,
     onRetry,
