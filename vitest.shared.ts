@@ -4,14 +4,17 @@ import type { UserWorkspaceConfig } from 'vitest/config';
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname);
 
-/** `@rtmp/<name>` → `packages/<dir>/src/index.ts`, so tests run against source without a build. */
+/** `@rtmp/<name>` → `<packages|apps>/<dir>/src/index.ts`, so tests run against source without a build. */
 function workspaceAliases(): Record<string, string> {
   const aliases: Record<string, string> = {};
-  for (const dir of readdirSync(join(root, 'packages'))) {
-    const manifest = join(root, 'packages', dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
-    aliases[name] = join(root, 'packages', dir, 'src', 'index.ts');
+  for (const group of ['packages', 'apps']) {
+    for (const dir of readdirSync(join(root, group))) {
+      const manifest = join(root, group, dir, 'package.json');
+      const entry = join(root, group, dir, 'src', 'index.ts');
+      if (!existsSync(manifest) || !existsSync(entry)) continue;
+      const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string };
+      aliases[name] = entry;
+    }
   }
   return aliases;
 }

@@ -1,0 +1,17 @@
+import { readmeShows } from '@rtmp/test-helpers';
+import { expect, it, vi } from 'vitest';
+
+it('the README shows examples/client-under-test.ts, and it runs as documented', async () => {
+  expect(readmeShows(`${import.meta.dirname}/..`, 'examples/client-under-test.ts')).toBe(true);
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  await import('../examples/client-under-test');
+  expect(log.mock.calls).toEqual([
+    ['live', true],
+    [
+      [
+        [9, 0, 9],
+        [9, 40, 10],
+      ],
+    ],
+  ]);
+});
