@@ -5,7 +5,7 @@ import { ChunkDecoder } from '@rtmp/chunk';
 import { decodeMessage } from '@rtmp/messages';
 import {
   deferCleanups,
-  FFMPEG_QUIET,
+  ffmpegFramemd5Args,
   ffmpegPublishArgs,
   type ManagedProcess,
   packetHashes,
@@ -48,18 +48,7 @@ async function nginx(extra = '') {
 describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('rtmp-publish and rtmp-record', () => {
   it('rtmp-publish sends the sample to nginx-rtmp; ffmpeg plays back identical video packets', async () => {
     const server = await nginx('publish_notify on;');
-    const player = startProcess('ffmpeg', [
-      ...FFMPEG_QUIET,
-      '-i',
-      `${server.url}/live/cam`,
-      '-map',
-      '0:v',
-      '-c',
-      'copy',
-      '-f',
-      'framemd5',
-      '-',
-    ]);
+    const player = startProcess('ffmpeg', ffmpegFramemd5Args(`${server.url}/live/cam`));
     defer(() => player.stop());
     await server.waitFor('play', 'cam'); // ffmpeg's play has reached nginx
     const result = await finished(cli('publish', ['--speed', '2', sample, `${server.url}/live/cam`]));

@@ -215,25 +215,26 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 });
 
 describe('rtmp-reference-server CLI', () => {
-  it('prints one machine-readable line with its URL, serves, and stops cleanly on SIGTERM', async () => {
+  /** Starts the CLI on a free port with `args`; resolves with its first line, the listening event. */
+  async function startCli(args: string[]) {
     const cli = startProcess(
       'node',
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '..', 'src', 'cli.ts'),
-        '--port',
-        '0',
-        '--access',
-        'allow publish 127.0.0.1',
-        '--access',
-        'deny play all',
-      ],
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
       { cwd: join(import.meta.dirname, '..') },
     );
     defer(() => cli.stop());
     await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
+    return { cli, listening };
+  }
+
+  it('prints one machine-readable line with its URL, serves, and stops cleanly on SIGTERM', async () => {
+    const { cli, listening } = await startCli([
+      '--access',
+      'allow publish 127.0.0.1',
+      '--access',
+      'deny play all',
+    ]);
     expect(listening).toMatchObject({
       event: 'listening',
       url: expect.stringMatching(/^rtmp:\/\/127\.0\.0\.1:\d+$/),
@@ -250,22 +251,8 @@ describe('rtmp-reference-server CLI', () => {
   it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-kill-'));
     defer(() => rmSync(dir, { recursive: true, force: true }));
-    const cli = startProcess(
-      'node',
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '..', 'src', 'cli.ts'),
-        '--port',
-        '0',
-        '--record-dir',
-        dir,
-      ],
-      { cwd: join(import.meta.dirname, '..') },
-    );
-    defer(() => cli.stop());
-    await waitFor(() => cli.stdout().includes('\n'), 15_000);
-    const { url } = JSON.parse(cli.stdout().split('\n')[0]!) as { url: string };
+    const { cli, listening } = await startCli(['--record-dir', dir]);
+    const { url } = listening;
     const connection = await connect(`${url}/live`);
     defer(() => connection.close());
     const publisher = await connection.publish('cam');

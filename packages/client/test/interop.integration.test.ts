@@ -17,6 +17,7 @@ import {
   deferCleanups,
   FFMPEG_QUIET,
   type FlvTag,
+  ffmpegFramemd5Args,
   ffmpegPublishArgs,
   freePort,
   packetHashes,
@@ -88,18 +89,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx
     const nginx = await startNginxRtmp('application live { live on; publish_notify on; }');
     defer(() => nginx.stop());
     // ffmpeg subscribes first and waits; it stops when the publisher leaves (UnpublishNotify).
-    const player = startProcess('ffmpeg', [
-      ...FFMPEG_QUIET,
-      '-i',
-      `${nginx.url}/live/cam`,
-      '-map',
-      '0:v',
-      '-c',
-      'copy',
-      '-f',
-      'framemd5',
-      '-',
-    ]);
+    const player = startProcess('ffmpeg', ffmpegFramemd5Args(`${nginx.url}/live/cam`));
     defer(() => player.stop());
     const connection = await open(`${nginx.url}/live`);
     const publisher = await retry(async () => connection.publish('cam'));

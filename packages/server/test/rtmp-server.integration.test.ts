@@ -2,7 +2,7 @@ import { connect, type PlayerEvent } from '@rtmp/client';
 import type { RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
-  FFMPEG_QUIET,
+  ffmpegFramemd5Args,
   ffmpegPublishArgs,
   type ManagedProcess,
   packetHashes,
@@ -45,20 +45,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
   it('ffmpeg publishes, ffmpeg plays: identical video packets; our client sees every message', async () => {
     const flv = await sampleFlv({ seconds: 2 });
     const { server, url } = await start();
-    const ffmpegPlayer = track(
-      startProcess('ffmpeg', [
-        ...FFMPEG_QUIET,
-        '-i',
-        `${url}/cam`,
-        '-map',
-        '0:v',
-        '-c',
-        'copy',
-        '-f',
-        'framemd5',
-        '-',
-      ]),
-    );
+    const ffmpegPlayer = track(startProcess('ffmpeg', ffmpegFramemd5Args(`${url}/cam`)));
     const ours = await collect(url, 'cam');
     await waitFor(() => server.stats().some((s) => s.players === 2));
     await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/cam`));

@@ -28,6 +28,30 @@ export function ffmpegPublishArgs(
 }
 
 /**
+ * ffmpeg arguments that write per-packet MD5s of one stream (`v` or `a`) of `input` to stdout
+ * (`-c copy -f framemd5`): a player whose list equals the source's got byte-identical packets.
+ */
+export function ffmpegFramemd5Args(
+  input: string,
+  stream: 'v' | 'a' = 'v',
+  inputArgs: readonly string[] = [],
+): string[] {
+  return [
+    ...FFMPEG_QUIET,
+    ...inputArgs,
+    '-i',
+    input,
+    '-map',
+    `0:${stream}`,
+    '-c',
+    'copy',
+    '-f',
+    'framemd5',
+    '-',
+  ];
+}
+
+/**
  * gst-launch-1.0 arguments that remux `flv` live to an RTMP sink: `rtmp2sink` (GStreamer's own
  * RTMP code) or `rtmpsink` (librtmp, the library OBS's RTMP output grew from).
  */

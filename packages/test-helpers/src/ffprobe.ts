@@ -1,4 +1,4 @@
-import { FFMPEG_QUIET } from './commands';
+import { ffmpegFramemd5Args } from './commands';
 import { runProcess } from './peers';
 
 /**
@@ -10,19 +10,7 @@ export async function packetHashes(
   stream: 'v' | 'a' = 'v',
   inputArgs: readonly string[] = [],
 ): Promise<string[]> {
-  const { stdout } = await runProcess('ffmpeg', [
-    ...FFMPEG_QUIET,
-    ...inputArgs,
-    '-i',
-    input,
-    '-map',
-    `0:${stream}`,
-    '-c',
-    'copy',
-    '-f',
-    'framemd5',
-    '-',
-  ]);
+  const { stdout } = await runProcess('ffmpeg', ffmpegFramemd5Args(input, stream, inputArgs));
   return parseFramemd5(stdout);
 }
 

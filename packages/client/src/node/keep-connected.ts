@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RtmpClientError, type RtmpClientErrorCode } from '../errors';
 import { type ConnectOptions, connect, type RtmpConnection } from './connection';
 
@@ -77,7 +78,7 @@ export async function keepConnected<T>(
       if (failures >= maxAttempts || !retryOn(error)) throw error;
       const delayMs = backoff(failures, minDelayMs, maxDelayMs);
       onRetry?.(error, attempt, delayMs);
-      await wait(delayMs, signal).catch(() => {
+      await sleep(delayMs, undefined, { signal }).catch(() => {
         throw aborted();
       });
     } finally {
@@ -91,19 +92,4 @@ export async function keepConnected<T>(
 function backoff(failures: number, minDelayMs: number, maxDelayMs: number): number {
   const delay = Math.min(maxDelayMs, minDelayMs * 2 ** (failures - 1));
   return Math.round(delay / 2 + (Math.random() * delay) / 2);
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
