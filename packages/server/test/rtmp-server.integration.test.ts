@@ -184,3 +184,75 @@ describe('RtmpServer policies', () => {
     expect(server.stats().find((s) => s.key === 'live/a')?.dropped ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('RtmpServer merged writes', () => {
+  /**
+   * Two players of `name`; each `done` resolves once `count` video frames arrived, with each frame's
+   * third byte and how many frames the test had published when it came.
+   */
+  async function twoPlayers(url: string, name: string, count: number) {
+    const players = await Promise.all(
+      [0, 1].map(async () => {
+        const connection = await connect(url, { player: true });
+        defer(() => connection.close());
+        const player = await connection.play(name);
+        const done = (async () => {
+          const firsts: number[] = [];
+          const whenPublished: number[] = [];
+          for await (const event of player) {
+            if (event.type !== 'video') continue;
+            firsts.push(event.payload[2]!);
+            whenPublished.push(published);
+            if (firsts.length === count) break;
+          }
+          return { firsts, whenPublished };
+        })();
+        return { done };
+      }),
+    );
+    return () => Promise.all(players.map((p) => p.done));
+  }
+  let published = 0;
+
+  it('with enough players, writes are held until fanOutMergeMaxMessages are published, then leave in order', async () => {
+    const seen: number[] = [];
+    // A window far longer than the test: only the message count can release the writes.
+    const { server, url } = await start({
+      fanOutMergeMs: 600_000,
+      fanOutMergeMinPlayers: 2,
+      fanOutMergeMaxMessages: 3,
+      observe: { message: (_key, message) => void seen.push(message.payload[2]!) },
+    });
+    const players = await twoPlayers(url, 'm', 6);
+    await waitFor(() => server.stats().some((s) => s.players === 2));
+    const publisher = await (await connect(url)).publish('m');
+    defer(() => publisher.close());
+    published = 0;
+    for (let i = 0; i < 6; i++) {
+      // Each frame in its own read: wait until the server has taken it before sending the next.
+      await publisher.writeVideo(i * 40, new Uint8Array([0x17, 1, i, 0, 0]));
+      await waitFor(() => seen.length === i + 1);
+      published = i + 1;
+    }
+    for (const { firsts, whenPublished } of await players()) {
+      expect(firsts).toEqual([0, 1, 2, 3, 4, 5]);
+      // Frames 0-2 left together once frame 2 was in, frames 3-5 once frame 5 was.
+      expect(whenPublished.every((n, i) => n >= (i < 3 ? 3 : 6) - 1)).toBe(true);
+    }
+  });
+
+  it('with fewer players than fanOutMergeMinPlayers, every frame leaves at once', async () => {
+    const seen: number[] = [];
+    const { server, url } = await start({
+      fanOutMergeMs: 600_000,
+      fanOutMergeMinPlayers: 3,
+      observe: { message: (_key, message) => void seen.push(message.payload[2]!) },
+    });
+    const players = await twoPlayers(url, 'm', 1);
+    await waitFor(() => server.stats().some((s) => s.players === 2));
+    const publisher = await (await connect(url)).publish('m');
+    defer(() => publisher.close());
+    await publisher.writeVideo(0, new Uint8Array([0x17, 1, 7, 0, 0]));
+    for (const { firsts } of await players()) expect(firsts).toEqual([7]);
+  });
+});
