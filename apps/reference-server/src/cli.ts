@@ -19,6 +19,11 @@ players play the same URL.
   --any-name             accept any stream name (default: A-Z a-z 0-9 _ . - ~, up to 128)
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
+  --max-connections N    connections open at once (default 1000)
+  --max-per-address N    connections open at once from one address (default 32)
+  --player-queue BYTES   a player's queue budget before frames are dropped (default 8388608)
+  --chunk-size BYTES     outgoing chunk size (default 4096)
+  --merge-ms MS          hold writes to 100+ players this long to save syscalls (default 35; 0 off)
   --log-level LEVEL      debug, info, warn, error or silent (default warn)
   --log-format FORMAT    json or pretty (default pretty)
   -h, --help             this text
@@ -45,6 +50,11 @@ const { values } = (() => {
         'tls-key': { type: 'string' },
         'record-dir': { type: 'string' },
         'stats-port': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-per-address': { type: 'string' },
+        'player-queue': { type: 'string' },
+        'chunk-size': { type: 'string' },
+        'merge-ms': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -58,20 +68,33 @@ if (values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const port = (name: string, text: string | undefined, fallback: number | undefined) => {
-  if (text === undefined) return fallback;
+/** The integer value of flag `name` in [min, max], `undefined` when not given; exits on anything else. */
+const integer = (name: string, min: number, max: number): number | undefined => {
+  const text = values[name as keyof typeof values] as string | undefined;
+  if (text === undefined) return undefined;
   const value = Number(text);
-  return Number.isInteger(value) && value >= 0 && value < 65_536
+  return Number.isInteger(value) && value >= min && value <= max
     ? value
-    : fail(`--${name} must be a port number, got ${text}`);
+    : fail(`--${name} must be an integer from ${min} to ${max}, got ${text}`);
 };
+const port = (name: string) => integer(name, 0, 65_535);
+/** RtmpServer options from the limit flags that were given. */
+const limits = Object.fromEntries(
+  Object.entries({
+    maxConnections: integer('max-connections', 1, 1_000_000),
+    maxConnectionsPerAddress: integer('max-per-address', 1, 1_000_000),
+    maxPlayerQueueBytes: integer('player-queue', 65_536, 2 ** 31),
+    chunkSize: integer('chunk-size', 128, 0x7fffffff),
+    fanOutMergeMs: integer('merge-ms', 0, 1000),
+  }).filter(([, value]) => value !== undefined),
+);
 const level = (values['log-level'] ?? 'warn') as LogLevel;
 if (!LOG_LEVELS.includes(level)) fail(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
 const format = values['log-format'] ?? 'pretty';
 if (format !== 'json' && format !== 'pretty') fail('--log-format must be json or pretty');
 const logFormat = format as 'json' | 'pretty';
 
-const tlsPort = port('tls-port', values['tls-port'], undefined);
+const tlsPort = port('tls-port');
 if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-key'] === undefined)) {
   fail('--tls-port needs --tls-cert and --tls-key');
 }
@@ -88,14 +111,12 @@ try {
         }
       : {}),
     host: values.host?.split(',') ?? '127.0.0.1',
-    port: port('port', values.port, 1935)!,
+    port: port('port') ?? 1935,
     ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
     ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
-    ...(values['stats-port'] !== undefined
-      ? { statsPort: port('stats-port', values['stats-port'], 0)! }
-      : {}),
+    ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
     ...(values['any-name'] ? { namePattern: null } : {}),
-    ...(values.access !== undefined ? { server: { access: values.access } } : {}),
+    server: { ...limits, ...(values.access !== undefined ? { access: values.access } : {}) },
     logger: createLogger(level, logFormat),
   });
   process.stdout.write(

@@ -215,14 +215,19 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 });
 
 describe('rtmp-reference-server CLI', () => {
-  /** Starts the CLI on a free port with `args`; resolves with its first line, the listening event. */
-  async function startCli(args: string[]) {
+  /** The CLI on a free port with `args`, stopped after the test. */
+  function runCli(args: string[]) {
     const cli = startProcess(
       'node',
       ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
       { cwd: join(import.meta.dirname, '..') },
     );
     defer(() => cli.stop());
+    return cli;
+  }
+  /** Starts the CLI with `args`; resolves with its first line, the listening event. */
+  async function startCli(args: string[]) {
+    const cli = runCli(args);
     await waitFor(() => cli.stdout().includes('\n'), 15_000);
     const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
     return { cli, listening };
@@ -248,6 +253,25 @@ describe('rtmp-reference-server CLI', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/"event":"stopped"/);
   });
+  it('limit flags reach the server: --max-per-address 1 refuses a second connection from one address; a bad value exits 1', async () => {
+    const { listening } = await startCli(['--max-per-address', '1', '--merge-ms', '0']);
+    const first = await connect(`${listening.url}/live`);
+    await expect(connect(`${listening.url}/live`)).rejects.toMatchObject({
+      code: expect.stringMatching(/^CLIENT_/),
+    });
+    await first.close();
+    // The refusal was the per-address limit: with the first one gone, a connection is accepted.
+    await waitFor(async () => {
+      const again = await connect(`${listening.url}/live`).catch(() => undefined);
+      await again?.close();
+      return again !== undefined;
+    });
+
+    const bad = runCli(['--merge-ms', 'soon']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain('--merge-ms must be an integer from 0 to 1000, got soon');
+  });
+
   it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-kill-'));
     defer(() => rmSync(dir, { recursive: true, force: true }));
