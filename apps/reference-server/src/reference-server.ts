@@ -5,7 +5,7 @@ import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } f
 import { RtmpServer, type RtmpServerOptions, type StreamStats } from '@rtmp/server';
 import { createLogger, type Logger } from './log';
 import { Recorder, recordingPath } from './recorder';
-import { STREAM_NAME_PATTERN, STREAM_NAME_RULE } from './stream-name';
+import { nameMatcher, STREAM_NAME_PATTERN, STREAM_NAME_RULE } from './stream-name';
 
 /** Options of {@link startReferenceServer}. */
 export interface ReferenceServerOptions {
@@ -92,8 +92,9 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     for (const waiter of waiters) waiter();
   };
   const matches = (key: string, name: string) => key === name || key.endsWith(`/${name}`);
-  const namePattern = options.namePattern === undefined ? STREAM_NAME_PATTERN : options.namePattern;
-  const nameAllowed = (name: string) => namePattern === null || namePattern.test(name);
+  const nameAllowed = nameMatcher(
+    options.namePattern === undefined ? STREAM_NAME_PATTERN : options.namePattern,
+  );
 
   const server = new RtmpServer({
     ...options.server,

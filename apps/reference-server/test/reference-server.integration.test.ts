@@ -167,6 +167,12 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     defer(() => anyName.close());
     await anyName.publish('bad name \u00e9');
     await lenient.waitForPublish('bad name \u00e9');
+    // A global pattern (stateful in RegExp.test) accepts a name every time, not every other time.
+    const global = await start({ namePattern: /^cam\d$/g });
+    const cams = await connect(`${global.url}/live`);
+    defer(() => cams.close());
+    for (const name of ['cam1', 'cam2', 'cam3']) await cams.publish(name);
+    await expect(cams.publish('cam10')).rejects.toMatchObject({ statusCode: 'NetStream.Publish.BadName' });
   });
 
   it('accepts rtmps:// with --tls-port: our client publishes over TLS, trusting the certificate', async () => {
