@@ -76,17 +76,42 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     expect(server.stats().find((s) => s.key === 'live/late')?.bitrateKbps).toBeGreaterThan(0);
   });
 
-  it('rtmpdump plays through the server: its file has the source’s video packets', async () => {
-    if (!peerAvailable('rtmpdump')) return;
-    const flv = await sampleFlv({ seconds: 2 });
-    const { server, url } = await start();
-    const out = `${flv}.server-rtmpdump.flv`;
-    const rtmpdump = track(startProcess('rtmpdump', ['-q', '-r', `${url}/dump`, '--live', '-o', out]));
-    await waitFor(() => server.stats().some((s) => s.players === 1));
-    await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/dump`));
-    await rtmpdump.exited;
-    expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
-  });
+  it.skipIf(!peerAvailable('rtmpdump'))(
+    'rtmpdump plays through the server: its file has the source’s video packets',
+    async () => {
+      const flv = await sampleFlv({ seconds: 2 });
+      const { server, url } = await start();
+      const out = `${flv}.server-rtmpdump.flv`;
+      const rtmpdump = track(startProcess('rtmpdump', ['-q', '-r', `${url}/dump`, '--live', '-o', out]));
+      await waitFor(() => server.stats().some((s) => s.players === 1));
+      await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/dump`));
+      await rtmpdump.exited;
+      expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
+    },
+  );
+
+  it.skipIf(!peerAvailable('gst-launch-1.0'))(
+    'GStreamer’s rtmp2src plays through the server and ends by itself when the publisher leaves',
+    async () => {
+      const flv = await sampleFlv({ seconds: 2 });
+      const { server, url } = await start();
+      const out = `${flv}.server-rtmp2src.flv`;
+      const player = track(
+        startProcess('gst-launch-1.0', [
+          '-q',
+          'rtmp2src',
+          `location=${url}/gst`,
+          '!',
+          'filesink',
+          `location=${out}`,
+        ]),
+      );
+      await waitFor(() => server.stats().some((s) => s.players === 1));
+      await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${url}/gst`));
+      expect(await player.exited).toBe(0); // on the StreamEOF that follows the unpublish, no timeout
+      expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
+    },
+  );
 });
 
 describe('RtmpServer policies', () => {
