@@ -15,6 +15,7 @@ import {
   sampleFlv,
   selfSignedCertificate,
   startProcess,
+  toHex,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -43,9 +44,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     const { metadata, media } = server.messages('cam');
     expect(metadata).toMatchObject({ width: 320, height: 240 });
     const tags = readFlvTags(flv).filter((t) => t.type !== 18);
-    expect(media.map((m) => Buffer.from(m.payload).toString('hex'))).toEqual(
-      tags.map((t) => Buffer.from(t.body).toString('hex')),
-    );
+    expect(media.map((m) => toHex(m.payload))).toEqual(tags.map((t) => toHex(t.body)));
   });
 
   it('keeps only the latest connect requests: a long-running server does not grow', async () => {

@@ -16,7 +16,7 @@ import {
   type RawMessage,
 } from '@rtmp/chunk';
 import { describe, expect, it } from 'vitest';
-import { concat, decodePieces, hex, plain, vector } from './support';
+import { concat, decodePieces, hex, plain, toHex, vector } from './support';
 
 function errorOf(bytes: Uint8Array, options?: ChunkDecoderOptions): ChunkError {
   try {
@@ -269,7 +269,7 @@ describe('adversarial plan, section C (chunk stream)', () => {
   });
 
   it('C15: extended timestamps on fmt 0, as a delta on fmt 1/2, with and without the fmt-3 repeat', () => {
-    const ext = (value: number) => Buffer.from(u32(value)).toString('hex');
+    const ext = (value: number) => toHex(u32(value));
     const body = (n: number) => new Uint8Array(n).fill(0xee);
     // fmt 0 with 0xFFFFFF + extended 0x01000000; a 200-byte message (2 chunks at 128).
     const withRepeat = concat([

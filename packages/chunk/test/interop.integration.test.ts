@@ -7,10 +7,9 @@ import {
   recordPlay,
   recordPublish,
   sampleFlv,
+  toHex,
 } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /** Decodes a whole recorded direction, checking nothing is left over. */
 function decodeAll(bytes: Uint8Array): ReceivedMessage[] {
@@ -27,7 +26,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('live chunk
     for (const type of [8, 9]) {
       const sent = messages.filter((m) => m.typeId === type);
       const tags = readFlvTags(flv).filter((t) => t.type === type);
-      expect(sent.map((m) => hex(m.payload))).toEqual(tags.map((t) => hex(t.body)));
+      expect(sent.map((m) => toHex(m.payload))).toEqual(tags.map((t) => toHex(t.body)));
       expect(sent.map((m) => m.timestamp)).toEqual(tags.map((t) => t.timestamp));
     }
   });
@@ -40,7 +39,7 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('live chunk
       .filter((t) => t.type === 9)
       .slice(1);
     expect(video.map((m) => m.timestamp)).toEqual(tags.map((t) => t.timestamp + 16_777_200));
-    expect(video.map((m) => hex(m.payload))).toEqual(tags.map((t) => hex(t.body)));
+    expect(video.map((m) => toHex(m.payload))).toEqual(tags.map((t) => toHex(t.body)));
   });
 
   it('nginx-rtmp serving a player: every video message is a source tag, consecutive, from a keyframe', async () => {
@@ -51,8 +50,8 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('live chunk
     ]);
     const tags = readFlvTags(flv).filter((t) => t.type === 9);
     const video = decodeAll(session.server).filter((m) => m.typeId === 9);
-    expect(hex(video[0]!.payload)).toBe(hex(tags[0]!.body)); // the AVC sequence header first
-    const index = video.slice(1).map((m) => tags.findIndex((t) => hex(t.body) === hex(m.payload)));
+    expect(toHex(video[0]!.payload)).toBe(toHex(tags[0]!.body)); // the AVC sequence header first
+    const index = video.slice(1).map((m) => tags.findIndex((t) => toHex(t.body) === toHex(m.payload)));
     expect(index.length).toBeGreaterThan(5);
     expect(index.every((i) => i > 0)).toBe(true);
     expect(index.every((i, k) => k === 0 || i === index[k - 1]! + 1)).toBe(true);

@@ -7,10 +7,12 @@ import {
   type RawMessage,
   type ReceivedMessage,
 } from '@rtmp/chunk';
+import { toHex } from '@rtmp/test-helpers';
+
+export { fromHex as hex, toHex } from '@rtmp/test-helpers';
 
 export const vector = (name: string) =>
   new Uint8Array(readFileSync(join(import.meta.dirname, 'vectors', name)));
-export const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/[\s|]+/g, ''), 'hex'));
 
 export const concat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
@@ -31,7 +33,7 @@ export const plain = (m: RawMessage) => ({
   typeId: m.typeId,
   streamId: m.streamId,
   timestamp: m.timestamp,
-  payload: Buffer.from(m.payload).toString('hex'),
+  payload: toHex(m.payload),
 });
 
 /** Re-encodes messages on the chunk streams they arrived on, after announcing `chunkSize`. */

@@ -30,11 +30,11 @@ import {
   selfSignedCertificate,
   startNginxRtmp,
   startProcess,
+  toHex,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const defer = deferCleanups(afterEach);
 const SET_DATA_FRAME = encode('@setDataFrame');
 
@@ -78,9 +78,9 @@ async function collect(url: string, name: string, options: Parameters<typeof con
 const media = (events: PlayerEvent[], type: 'audio' | 'video') =>
   events
     .filter((e): e is Extract<PlayerEvent, { type: 'audio' | 'video' }> => e.type === type)
-    .map((e) => hex(e.payload));
+    .map((e) => toHex(e.payload));
 const tagBodies = (tags: FlvTag[], type: number) =>
-  tags.filter((t) => t.type === type).map((t) => hex(t.body));
+  tags.filter((t) => t.type === type).map((t) => toHex(t.body));
 
 describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))('with nginx-rtmp', () => {
   it('our client publishes a real H.264/AAC FLV; ffmpeg plays it back with identical video packets', async () => {

@@ -8,6 +8,7 @@ import {
   readmeShows,
   sampleFlv,
   startNginxRtmp,
+  toHex,
 } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 import { playToFlv } from '../examples/play-to-flv';
@@ -34,11 +35,11 @@ describe('README examples', () => {
         expect(await recording).toBeGreaterThan(40);
         const recorded = readFlvTags(join(out, 'copy.flv'))
           .filter((t) => t.type === 9)
-          .map((t) => Buffer.from(t.body).toString('hex'));
+          .map((t) => toHex(t.body));
         expect(recorded).toEqual(
           readFlvTags(flv)
             .filter((t) => t.type === 9)
-            .map((t) => Buffer.from(t.body).toString('hex')),
+            .map((t) => toHex(t.body)),
         );
         expect(await probeCodecs(join(out, 'copy.flv'))).toEqual(['aac', 'h264']);
       } finally {

@@ -14,6 +14,7 @@ import {
   readFlv,
   readMetadata,
 } from '@rtmp/flv';
+import { toHex } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 
 const file = (tags: FlvTag[]) =>
@@ -31,7 +32,7 @@ function readAll(pieces: Uint8Array[], options?: ConstructorParameters<typeof Fl
 const plain = (tag: FlvTag) => ({
   type: tag.type,
   timestamp: tag.timestamp,
-  body: Buffer.from(tag.body).toString('hex'),
+  body: toHex(tag.body),
 });
 function codeOf(bytes: Uint8Array, options?: ConstructorParameters<typeof FlvReader>[0]): FlvErrorCode {
   try {
@@ -58,9 +59,7 @@ describe('FlvReader / writer', () => {
     expect(tags.map(plain)).toEqual(sample.map(plain));
     expect(tags[0]!.offset).toBe(13);
     expect(warning).toBeUndefined();
-    expect(Buffer.from(encodeFlvHeader({ hasAudio: true, hasVideo: true })).toString('hex')).toBe(
-      '464c5601050000000900000000',
-    );
+    expect(toHex(encodeFlvHeader({ hasAudio: true, hasVideo: true }))).toBe('464c5601050000000900000000');
   });
 
   test.prop([

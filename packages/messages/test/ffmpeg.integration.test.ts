@@ -28,6 +28,7 @@ import {
   readFlvTags,
   runProcess,
   sampleFlv,
+  toHex,
 } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
 
@@ -134,10 +135,8 @@ describe.skipIf(!peerAvailable('ffmpeg'))('FFmpeg against a server built from th
       ] as const) {
         const got = messages
           .filter((m) => m.type === kind)
-          .map((m) => (m.type === kind ? Buffer.from(m.payload).toString('hex') : ''));
-        expect(got).toEqual(
-          tags.filter((t) => t.type === type).map((t) => Buffer.from(t.body).toString('hex')),
-        );
+          .map((m) => (m.type === kind ? toHex(m.payload) : ''));
+        expect(got).toEqual(tags.filter((t) => t.type === type).map((t) => toHex(t.body)));
       }
       expect(messages.some((m) => m.type === 'data' && m.name === '@setDataFrame')).toBe(true);
     } finally {

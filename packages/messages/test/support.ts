@@ -9,5 +9,4 @@ export function session(name: string): ReceivedMessage[] {
   );
 }
 
-export const hex = (text: string) => Uint8Array.from(Buffer.from(text.replace(/[\s|]+/g, ''), 'hex'));
-export const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+export { fromHex as hex, toHex } from '@rtmp/test-helpers';

@@ -12,11 +12,11 @@ import {
   runProcess,
   sampleFlv,
   startProcess,
+  toHex,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const defer = deferCleanups(afterEach);
 
 /**
@@ -86,10 +86,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('ServerSession with ffmpeg', () => {
       [8, 'audio'],
       [9, 'video'],
     ] as const) {
-      expect(media.flatMap((m) => (m.type === kind ? [hex(m.payload)] : []))).toEqual(
+      expect(media.flatMap((m) => (m.type === kind ? [toHex(m.payload)] : []))).toEqual(
         readFlvTags(flv)
           .filter((t) => t.type === type)
-          .map((t) => hex(t.body)),
+          .map((t) => toHex(t.body)),
       );
     }
     expect(media.find((m) => m.type === 'data')).toMatchObject({ name: 'onMetaData' }); // @setDataFrame stripped
@@ -135,10 +135,10 @@ describe.skipIf(!peerAvailable('gst-launch-1.0', 'gstreamer1.0-tools gstreamer1.
           [8, 'audio', 2],
           [9, 'video', 5],
         ] as const) {
-          expect(media.flatMap((m) => (m.type === kind ? [hex(m.payload.subarray(header))] : []))).toEqual(
+          expect(media.flatMap((m) => (m.type === kind ? [toHex(m.payload.subarray(header))] : []))).toEqual(
             readFlvTags(flv)
               .filter((t) => t.type === type)
-              .map((t) => hex(t.body.subarray(header))),
+              .map((t) => toHex(t.body.subarray(header))),
           );
         }
       },

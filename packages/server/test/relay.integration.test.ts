@@ -12,10 +12,10 @@ import {
   sampleFlv,
   startNginxRtmp,
   startProcess,
+  toHex,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const defer = deferCleanups(afterEach);
 
 async function ours() {
@@ -73,8 +73,8 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))(
         [9, 'video'],
         [8, 'audio'],
       ] as const) {
-        const got = events.flatMap((e) => (e.type === kind ? [hex(e.payload)] : []));
-        const expected = tags.filter((t) => t.type === type).map((t) => hex(t.body));
+        const got = events.flatMap((e) => (e.type === kind ? [toHex(e.payload)] : []));
+        const expected = tags.filter((t) => t.type === type).map((t) => toHex(t.body));
         expect(got[0]).toBe(expected[0]); // the sequence header
         const frames = got.slice(1);
         expect(frames.length).toBeGreaterThan(expected.length / 3);

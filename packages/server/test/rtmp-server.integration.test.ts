@@ -12,13 +12,13 @@ import {
   runProcess,
   sampleFlv,
   startProcess,
+  toHex,
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptedClient } from './hostile-client';
 import { startServer } from './start-server';
 
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const defer = deferCleanups(afterEach);
 
 const start = (options: RtmpServerOptions = {}) => startServer(defer, options);
@@ -39,7 +39,7 @@ async function collect(url: string, name: string) {
   return { events, done };
 }
 const payloads = (events: PlayerEvent[], type: 'audio' | 'video') =>
-  events.flatMap((e) => (e.type === type ? [hex(e.payload)] : []));
+  events.flatMap((e) => (e.type === type ? [toHex(e.payload)] : []));
 
 describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
   it('ffmpeg publishes, ffmpeg plays: identical video packets; our client sees every message', async () => {
@@ -53,8 +53,8 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RtmpServer with real peers', () => {
     expect(parseFramemd5(ffmpegPlayer.stdout())).toEqual(await packetHashes(flv, 'v'));
     const events = await ours.done;
     const tags = readFlvTags(flv);
-    expect(payloads(events, 'video')).toEqual(tags.filter((t) => t.type === 9).map((t) => hex(t.body)));
-    expect(payloads(events, 'audio')).toEqual(tags.filter((t) => t.type === 8).map((t) => hex(t.body)));
+    expect(payloads(events, 'video')).toEqual(tags.filter((t) => t.type === 9).map((t) => toHex(t.body)));
+    expect(payloads(events, 'audio')).toEqual(tags.filter((t) => t.type === 8).map((t) => toHex(t.body)));
   });
 
   it('a player joining 3 s late starts on a keyframe and gets consecutive source packets', async () => {

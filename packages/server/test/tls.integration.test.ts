@@ -8,6 +8,7 @@ import {
   runProcess,
   sampleFlv,
   selfSignedCertificate,
+  toHex,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -37,11 +38,11 @@ describe.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('openssl'))('RtmpServ
     // FFmpeg's TLS does not verify certificates unless asked to: a self-signed one will do.
     await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${secure.url}/live/secure`));
     await done;
-    const video = events.flatMap((e) => (e.type === 'video' ? [Buffer.from(e.payload).toString('hex')] : []));
+    const video = events.flatMap((e) => (e.type === 'video' ? [toHex(e.payload)] : []));
     expect(video).toEqual(
       readFlvTags(flv)
         .filter((t) => t.type === 9)
-        .map((t) => Buffer.from(t.body).toString('hex')),
+        .map((t) => toHex(t.body)),
     );
   });
 });

@@ -4,6 +4,7 @@ export { deferCleanups } from './cleanups';
 export { FFMPEG_QUIET, ffmpegFramemd5Args, ffmpegPublishArgs, gstreamerPublishArgs } from './commands';
 export { packetHashes, parseFramemd5, probeCodecs } from './ffprobe';
 export { type FlvTag, readFlvTags } from './flv-tags';
+export { fromHex, toHex } from './hex';
 export {
   canBindIpv6Loopback,
   freePort,
