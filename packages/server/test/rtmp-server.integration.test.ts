@@ -197,12 +197,13 @@ describe('RtmpServer policies', () => {
 
 describe('RtmpServer merged writes', () => {
   /**
-   * A server whose merge window (far longer than a test) never ends by itself, two players of one
-   * stream and its publisher. `publish(n)` sends a frame with byte n and waits until the server has
-   * taken it, so each frame is a read of its own. `received()` resolves once each player got `count`
-   * frames: their bytes, and how many frames had been published when each arrived.
+   * A server whose merge window (far longer than a test) never ends by itself. `play(name, count)`
+   * adds a player whose `done` resolves once it got `count` frames: their bytes, and how many frames
+   * (of any stream) had been published when each arrived. `publisher(name)` gives a `publish(n)`
+   * that sends a frame with byte n and waits until the server has taken it, so each frame is a read
+   * of its own.
    */
-  async function mergingServer(options: RtmpServerOptions, count: number) {
+  async function mergingServer(options: RtmpServerOptions) {
     let taken = 0;
     let published = 0;
     const { server, url } = await start({
@@ -210,11 +211,11 @@ describe('RtmpServer merged writes', () => {
       ...options,
       observe: { message: () => void taken++ },
     });
-    const players = await Promise.all(
-      [0, 1].map(async () => {
+    return {
+      play: async (name: string, count: number) => {
         const connection = await connect(url, { player: true });
         defer(() => connection.close());
-        const player = await connection.play('m');
+        const player = await connection.play(name);
         // Wrapped: an async function returning the promise itself would wait for it.
         const done = (async () => {
           const bytes: number[] = [];
@@ -228,37 +229,55 @@ describe('RtmpServer merged writes', () => {
           return { bytes, whenPublished };
         })();
         return { done };
-      }),
-    );
-    await waitFor(() => server.stats().some((s) => s.players === 2));
-    const publisher = await (await connect(url)).publish('m');
-    defer(() => publisher.close());
-    return {
-      publish: async (n: number) => {
-        await publisher.writeVideo(published * 40, new Uint8Array([0x17, 1, n, 0, 0]));
-        await waitFor(() => taken === published + 1);
-        published++;
       },
-      received: () => Promise.all(players.map((player) => player.done)),
+      publisher: async (name: string) => {
+        const publisher = await (await connect(url)).publish(name);
+        defer(() => publisher.close());
+        return async (n: number) => {
+          await publisher.writeVideo(published * 40, new Uint8Array([0x17, 1, n, 0, 0]));
+          await waitFor(() => taken === published + 1);
+          published++;
+        };
+      },
+      playing: (players: number) =>
+        waitFor(() => server.stats().reduce((n, s) => n + s.players, 0) === players),
     };
   }
 
   it('with enough players, writes are held until fanOutMergeMaxMessages are published, then leave in order', async () => {
-    const { publish, received } = await mergingServer(
-      { fanOutMergeMinPlayers: 2, fanOutMergeMaxMessages: 3 },
-      6,
-    );
+    const server = await mergingServer({ fanOutMergeMinPlayers: 2, fanOutMergeMaxMessages: 3 });
+    const players = [await server.play('m', 6), await server.play('m', 6)];
+    await server.playing(2);
+    const publish = await server.publisher('m');
     for (let i = 0; i < 6; i++) await publish(i);
-    for (const { bytes, whenPublished } of await received()) {
+    for (const { bytes, whenPublished } of await Promise.all(players.map((p) => p.done))) {
       expect(bytes).toEqual([0, 1, 2, 3, 4, 5]);
       // Frames 0-2 left together once frame 2 was in, frames 3-5 once frame 5 was.
       expect(whenPublished.every((n, i) => n >= (i < 3 ? 2 : 5))).toBe(true);
     }
   });
 
+  it('fanOutMergeMaxMessages counts per stream: two streams of two frames each stay held', async () => {
+    const server = await mergingServer({ fanOutMergeMinPlayers: 1, fanOutMergeMaxMessages: 3 });
+    const [a, b] = [await server.play('a', 3), await server.play('b', 2)];
+    await server.playing(2);
+    const [publishA, publishB] = [await server.publisher('a'), await server.publisher('b')];
+    for (const n of [1, 2]) {
+      await publishA(n);
+      await publishB(n);
+    }
+    await publishA(3); // the third frame of one stream releases both
+    expect((await a.done).bytes).toEqual([1, 2, 3]);
+    const { bytes, whenPublished } = await b.done;
+    expect(bytes).toEqual([1, 2]);
+    expect(whenPublished.every((n) => n >= 4)).toBe(true);
+  });
+
   it('with fewer players than fanOutMergeMinPlayers, every frame leaves at once', async () => {
-    const { publish, received } = await mergingServer({ fanOutMergeMinPlayers: 3 }, 1);
-    await publish(7);
-    for (const { bytes } of await received()) expect(bytes).toEqual([7]);
+    const server = await mergingServer({ fanOutMergeMinPlayers: 3 });
+    const players = [await server.play('m', 1), await server.play('m', 1)];
+    await server.playing(2);
+    await (await server.publisher('m'))(7);
+    for (const { bytes } of await Promise.all(players.map((p) => p.done))) expect(bytes).toEqual([7]);
   });
 });

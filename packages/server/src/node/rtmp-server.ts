@@ -88,7 +88,7 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    */
   readonly fanOutMergeMinPlayers?: number;
   /**
-   * Held writes leave as soon as this many messages have been published in the merge window,
+   * Held writes leave as soon as one stream has published this many messages in the merge window,
    * so a fast stream is not held for the whole window.
    * @default 8
    */
@@ -179,8 +179,9 @@ export class RtmpServer {
   #closedBytesIn = 0;
   #closedBytesOut = 0;
   #mergeTimer: NodeJS.Timeout | undefined;
-  /** Messages published since the corked sockets were last uncorked. */
-  #heldMessages = 0;
+  /** Messages each stream published since the corked sockets were last uncorked, and the most. */
+  readonly #heldPerStream = new Map<LiveStream<Connection>, number>();
+  #heldMost = 0;
   /** @internal */
   readonly streams = new Map<string, LiveStream<Connection>>();
 
@@ -280,8 +281,8 @@ export class RtmpServer {
   /**
    * @internal Runs `work` (one read from a socket) with the player sockets it writes to corked,
    * then uncorks them: the messages of one read leave as one writev per player, not one write
-   * each. When many players wait, they stay corked for `fanOutMergeMs` (or until
-   * `fanOutMergeMaxMessages` are held): syscalls are most of fan-out's cost.
+   * each. When many players wait, they stay corked for `fanOutMergeMs` (or until a stream has
+   * `fanOutMergeMaxMessages` held): syscalls are most of fan-out's cost.
    */
   batchWrites(work: () => void): void {
     if (this.#batching) {
@@ -297,7 +298,7 @@ export class RtmpServer {
       if (
         fanOutMergeMs === 0 ||
         this.#corked.size < fanOutMergeMinPlayers ||
-        this.#heldMessages >= fanOutMergeMaxMessages
+        this.#heldMost >= fanOutMergeMaxMessages
       )
         this.#uncorkAll();
       else this.#mergeTimer ??= setTimeout(() => this.#uncorkAll(), fanOutMergeMs);
@@ -311,15 +312,18 @@ export class RtmpServer {
     this.#corked.add(socket);
   }
 
-  /** @internal A published message goes out to players: counts toward `fanOutMergeMaxMessages`. */
-  countHeldMessage(): void {
-    this.#heldMessages++;
+  /** @internal `stream` published a message for its players: counts toward `fanOutMergeMaxMessages`. */
+  countHeldMessage(stream: LiveStream<Connection>): void {
+    const held = (this.#heldPerStream.get(stream) ?? 0) + 1;
+    this.#heldPerStream.set(stream, held);
+    if (held > this.#heldMost) this.#heldMost = held;
   }
 
   #uncorkAll(): void {
     clearTimeout(this.#mergeTimer);
     this.#mergeTimer = undefined;
-    this.#heldMessages = 0;
+    this.#heldPerStream.clear();
+    this.#heldMost = 0;
     for (const socket of this.#corked) socket.uncork();
     this.#corked.clear();
   }
@@ -656,7 +660,7 @@ class Connection {
     stream.add(message, now);
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const kind = classify(message);
-    this.server.countHeldMessage();
+    this.server.countHeldMessage(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
     // a map is made only when another one turns up. Nothing is encoded for dropped messages.
     let firstKey = -1;
