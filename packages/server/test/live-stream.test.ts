@@ -40,7 +40,6 @@ describe('LiveStream figures', () => {
       streamId: 1,
       waitingForKeyframe: false,
       congestedSince: undefined,
-      backlogSince: undefined,
       dropped: 3,
     });
     expect(stream.stats()).toMatchObject({

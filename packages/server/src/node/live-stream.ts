@@ -19,8 +19,6 @@ export interface Player<C extends PlayerConnection = PlayerConnection> {
   readonly streamId: number;
   waitingForKeyframe: boolean;
   congestedSince: number | undefined;
-  /** Since when bytes have waited in the socket without a break (the queue's bound in time). */
-  backlogSince: number | undefined;
   dropped: number;
 }
 

@@ -66,8 +66,9 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   /** Bytes a player may have queued before frames are dropped. @default 8 MiB */
   readonly maxPlayerQueueBytes?: number;
   /**
-   * The queue's bound in time: a player whose socket has had bytes waiting, without a break, this
-   * long is treated as over its byte budget (frames dropped until it catches up), in ms.
+   * The queue's bound in time: a player whose socket has not drained (no `'drain'` since a
+   * `write()` returned false) for this long is treated as over its byte budget (frames dropped
+   * until it catches up), in ms.
    * @default 10000
    */
   readonly maxPlayerQueueDelayMs?: number;
@@ -372,6 +373,8 @@ class Connection {
   readonly #playing = new Map<number, { stream: LiveStream<Connection>; player: Player }>();
   readonly #deadline: NodeJS.Timeout;
   #closed = false;
+  /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
+  #backlogSince: number | undefined;
 
   constructor(
     readonly server: RtmpServer,
@@ -386,6 +389,9 @@ class Connection {
       this.#lastReceived = Date.now();
       this.#pingedAt = undefined;
       this.server.batchWrites(() => this.#output(this.session.receive(bytes)));
+    });
+    socket.on('drain', () => {
+      this.#backlogSince = undefined;
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
@@ -420,18 +426,23 @@ class Connection {
     }
   }
 
+  /** Since when the socket's queue has been over its high-water mark without draining since. */
+  get backlogSince(): number | undefined {
+    return this.#backlogSince;
+  }
+
   writeBytes(bytes: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(bytes);
+    if (!this.socket.destroyed && !this.socket.write(bytes)) this.#backlogSince ??= Date.now();
   }
 
   write(pieces: readonly Uint8Array[]): void {
     if (this.socket.destroyed) return;
     if (pieces.length === 1) {
-      this.socket.write(pieces[0]!);
+      this.writeBytes(pieces[0]!);
       return;
     }
     this.socket.cork();
-    for (const piece of pieces) this.socket.write(piece);
+    for (const piece of pieces) this.writeBytes(piece);
     this.socket.uncork();
   }
 
@@ -631,7 +642,6 @@ class Connection {
       streamId,
       waitingForKeyframe: false,
       congestedSince: undefined,
-      backlogSince: undefined,
       dropped: 0,
     };
     stream.players.add(player);
@@ -691,11 +701,9 @@ class Connection {
     const options = this.server.options;
     const budget = options.maxPlayerQueueBytes;
     const queued = player.connection.socket.writableLength;
-    // The time bound: bytes waiting in the socket without a break this long mean a lagging player.
-    if (queued === 0) player.backlogSince = undefined;
-    else player.backlogSince ??= now;
-    const lagging =
-      player.backlogSince !== undefined && now - player.backlogSince > options.maxPlayerQueueDelayMs;
+    // The time bound: a socket that has not drained for this long belongs to a lagging player.
+    const backlogSince = player.connection.backlogSince;
+    const lagging = backlogSince !== undefined && now - backlogSince > options.maxPlayerQueueDelayMs;
     const over = queued > budget || lagging;
     if (kind === 'config') return true; // small, and players cannot decode without it
     if (!over && !(player.waitingForKeyframe && kind !== 'keyframe')) {
