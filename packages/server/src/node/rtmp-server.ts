@@ -426,7 +426,7 @@ class Connection {
     }
   }
 
-  /** Since when the socket's queue has been over its high-water mark without draining since. */
+  /** When a `write()` found the socket's queue over its high-water mark, if it has not drained since. */
   get backlogSince(): number | undefined {
     return this.#backlogSince;
   }
