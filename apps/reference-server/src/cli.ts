@@ -23,7 +23,8 @@ players play the same URL.
   --max-per-address N    connections open at once from one address (default 32)
   --player-queue BYTES   a player's queue budget before frames are dropped (default 8388608)
   --chunk-size BYTES     outgoing chunk size (default 4096)
-  --merge-ms MS          hold writes to 100+ players this long to save syscalls (default 35; 0 off)
+  --merge-ms MS          hold writes to streams of 100+ players this long, saving syscalls
+                         (default 35; 0 off)
   --log-level LEVEL      debug, info, warn, error or silent (default warn)
   --log-format FORMAT    json or pretty (default pretty)
   -h, --help             this text

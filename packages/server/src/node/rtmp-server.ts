@@ -16,6 +16,12 @@ import { LiveStream, type Player as StreamPlayer, type StreamStats } from './liv
 
 type Player = StreamPlayer<Connection>;
 
+/** A stream's player sockets corked until the batch (or the merge window) ends, and its messages held. */
+interface HeldWrites {
+  readonly sockets: Set<Socket>;
+  messages: number;
+}
+
 /** What a hook learns about a request. `query` carries stream keys and tokens: never log it. */
 export interface RequestInfo {
   readonly app: string;
@@ -83,14 +89,14 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    */
   readonly fanOutMergeMs?: number;
   /**
-   * Writes are held (`fanOutMergeMs`) only while at least this many player sockets are waiting:
-   * below it, the syscalls saved are not worth the latency.
+   * A stream's writes are held (`fanOutMergeMs`) only when at least this many of its players are
+   * written to: below it, the syscalls saved are not worth the latency. Other streams are not held.
    * @default 100
    */
   readonly fanOutMergeMinPlayers?: number;
   /**
-   * Held writes leave as soon as one stream has published this many messages in the merge window,
-   * so a fast stream is not held for the whole window.
+   * A stream's held writes leave as soon as it has published this many messages in the merge
+   * window, so a fast stream is not held for the whole window.
    * @default 8
    */
   readonly fanOutMergeMaxMessages?: number;
@@ -175,14 +181,12 @@ export class RtmpServer {
   readonly #moreServers: Server[] = [];
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
-  readonly #corked = new Set<Socket>();
+  /** Per stream, the player sockets corked for its messages and how many messages they hold. */
+  readonly #held = new Map<LiveStream<Connection>, HeldWrites>();
   #batching = false;
   #closedBytesIn = 0;
   #closedBytesOut = 0;
   #mergeTimer: NodeJS.Timeout | undefined;
-  /** Messages each stream published since the corked sockets were last uncorked, and the most. */
-  readonly #heldPerStream = new Map<LiveStream<Connection>, number>();
-  #heldMost = 0;
   /** @internal */
   readonly streams = new Map<string, LiveStream<Connection>>();
 
@@ -253,7 +257,7 @@ export class RtmpServer {
       (server) =>
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
-    this.#uncorkAll();
+    this.#releaseAll();
     for (const connection of this.#connections) connection.close();
     await Promise.all(closed);
   }
@@ -282,8 +286,9 @@ export class RtmpServer {
   /**
    * @internal Runs `work` (one read from a socket) with the player sockets it writes to corked,
    * then uncorks them: the messages of one read leave as one writev per player, not one write
-   * each. When many players wait, they stay corked for `fanOutMergeMs` (or until a stream has
-   * `fanOutMergeMaxMessages` held): syscalls are most of fan-out's cost.
+   * each. The players of a stream with at least `fanOutMergeMinPlayers` of them written to stay
+   * corked for `fanOutMergeMs` (or until that stream has `fanOutMergeMaxMessages` held): syscalls
+   * are most of fan-out's cost.
    */
   batchWrites(work: () => void): void {
     if (this.#batching) {
@@ -296,37 +301,40 @@ export class RtmpServer {
     } finally {
       this.#batching = false;
       const { fanOutMergeMs, fanOutMergeMinPlayers, fanOutMergeMaxMessages } = this.#options;
-      if (
-        fanOutMergeMs === 0 ||
-        this.#corked.size < fanOutMergeMinPlayers ||
-        this.#heldMost >= fanOutMergeMaxMessages
-      )
-        this.#uncorkAll();
-      else this.#mergeTimer ??= setTimeout(() => this.#uncorkAll(), fanOutMergeMs);
+      for (const [stream, held] of this.#held) {
+        if (
+          fanOutMergeMs === 0 ||
+          held.sockets.size < fanOutMergeMinPlayers ||
+          held.messages >= fanOutMergeMaxMessages
+        )
+          this.#release(stream, held);
+      }
+      if (this.#held.size === 0)
+        this.#releaseAll(); // nothing held: no window either
+      else this.#mergeTimer ??= setTimeout(() => this.#releaseAll(), fanOutMergeMs);
     }
   }
 
-  /** @internal Keeps `socket` corked until the batch (or the merge window) ends. */
-  corkUntilBatchEnds(socket: Socket): void {
-    if (this.#corked.has(socket)) return;
-    socket.cork();
-    this.#corked.add(socket);
+  /** @internal `stream` publishes a message: its players' writes wait for the batch (or window) end. */
+  holdForBatch(stream: LiveStream<Connection>): HeldWrites {
+    let held = this.#held.get(stream);
+    if (held === undefined) {
+      held = { sockets: new Set(), messages: 0 };
+      this.#held.set(stream, held);
+    }
+    held.messages++;
+    return held;
   }
 
-  /** @internal `stream` published a message for its players: counts toward `fanOutMergeMaxMessages`. */
-  countHeldMessage(stream: LiveStream<Connection>): void {
-    const held = (this.#heldPerStream.get(stream) ?? 0) + 1;
-    this.#heldPerStream.set(stream, held);
-    if (held > this.#heldMost) this.#heldMost = held;
+  #release(stream: LiveStream<Connection>, held: HeldWrites): void {
+    this.#held.delete(stream);
+    for (const socket of held.sockets) socket.uncork();
   }
 
-  #uncorkAll(): void {
+  #releaseAll(): void {
     clearTimeout(this.#mergeTimer);
     this.#mergeTimer = undefined;
-    this.#heldPerStream.clear();
-    this.#heldMost = 0;
-    for (const socket of this.#corked) socket.uncork();
-    this.#corked.clear();
+    for (const [stream, held] of this.#held) this.#release(stream, held);
   }
 
   /** @internal */
@@ -670,7 +678,7 @@ class Connection {
     stream.add(message, now);
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const kind = classify(message);
-    this.server.countHeldMessage(stream);
+    const held = this.server.holdForBatch(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
     // a map is made only when another one turns up. Nothing is encoded for dropped messages.
     let firstKey = -1;
@@ -691,7 +699,10 @@ class Connection {
           others.set(key, bytes);
         }
       }
-      this.server.corkUntilBatchEnds(socket);
+      if (!held.sockets.has(socket)) {
+        socket.cork();
+        held.sockets.add(socket);
+      }
       player.connection.writeBytes(bytes);
     }
   }
