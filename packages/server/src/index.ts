@@ -15,6 +15,7 @@
 
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
+export { type MediaKind, mediaKind } from './media-kind';
 export { diagnostics } from './node/diagnostics';
 export type { StreamStats } from './node/live-stream';
 export {

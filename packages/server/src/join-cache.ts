@@ -1,5 +1,5 @@
 import type { RawMessage } from '@rtmp/chunk';
-import { isAudioSequenceHeader, isKeyframe, isVideoSequenceHeader } from '@rtmp/messages';
+import { type MediaKind, mediaKind } from './media-kind';
 
 /** Largest GOP kept for late joiners by default (SRS's bounds). */
 export const DEFAULT_GOP_CACHE_MAX_MESSAGES = 2500;
@@ -35,22 +35,25 @@ export class JoinCache {
     );
   }
 
-  /** Records a published message (type 8, 9 or 18). */
-  add(message: RawMessage): void {
-    const { typeId, payload } = message;
-    if (typeId === 18) {
+  /**
+   * Records a published message (type 8, 9 or 18).
+   * @param kind what the message is, if the caller has worked it out already
+   */
+  add(message: RawMessage, kind: MediaKind = mediaKind(message)): void {
+    const { payload } = message;
+    if (kind === 'metadata') {
       this.#metadata = message; // replaced, never accumulated (D12)
       return;
     }
-    if (typeId === 9 && isVideoSequenceHeader(payload)) {
+    if (kind === 'video-config') {
       this.#videoConfig = message;
       return;
     }
-    if (typeId === 8 && isAudioSequenceHeader(payload)) {
+    if (kind === 'audio-config') {
       this.#audioConfig = message;
       return;
     }
-    if (typeId === 9 && isKeyframe(payload)) {
+    if (kind === 'keyframe') {
       this.#gop = [];
       this.#gopBytes = 0;
       this.#keyed = true;

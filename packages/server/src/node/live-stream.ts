@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
-import { audioCodec, isAudioSequenceHeader, isVideoSequenceHeader, videoCodec } from '@rtmp/messages';
+import { audioCodec, videoCodec } from '@rtmp/messages';
 import { JoinCache } from '../join-cache';
+import { type MediaKind, mediaKind } from '../media-kind';
 import type { RequestInfo } from './rtmp-server';
 
 /** How often the published bitrate is recomputed, in ms. */
@@ -64,15 +65,14 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
     this.cache = new JoinCache(cacheMaxMessages, cacheMaxBytes);
   }
 
-  /** Counts and caches one published message. */
-  add(message: RawMessage, now: number): void {
+  /** Counts and caches one published message (`kind`: what it is, if already worked out). */
+  add(message: RawMessage, now: number, kind: MediaKind = mediaKind(message)): void {
     this.messages++;
     this.bytes += message.payload.length;
-    this.cache.add(message);
-    if (message.typeId === 9 && isVideoSequenceHeader(message.payload))
-      this.#videoCodec = videoCodec(message.payload);
+    this.cache.add(message, kind);
+    if (kind === 'video-config') this.#videoCodec = videoCodec(message.payload);
     // Audio codecs without a sequence header (MP3, ...) are named by their first frame.
-    if (message.typeId === 8 && (this.#audioCodec === undefined || isAudioSequenceHeader(message.payload)))
+    if (kind === 'audio-config' || (kind === 'audio' && this.#audioCodec === undefined))
       this.#audioCodec = audioCodec(message.payload);
     this.#windowBytes += message.payload.length;
     if (now - this.#windowStart >= BITRATE_WINDOW_MS) {

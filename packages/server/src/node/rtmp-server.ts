@@ -1,14 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { RawMessage } from '@rtmp/chunk';
-import {
-  type ConnectRequest,
-  encodeMessage,
-  isDisposable,
-  isKeyframe,
-  isVideoSequenceHeader,
-} from '@rtmp/messages';
+import { type ConnectRequest, encodeMessage } from '@rtmp/messages';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
+import { isDecoderSetup, type MediaKind, mediaKind } from '../media-kind';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
@@ -675,9 +670,9 @@ class Connection {
     if (!stream) return;
     const now = Date.now();
     this.#lastMedia = now;
-    stream.add(message, now);
+    const kind = mediaKind(message);
+    stream.add(message, now, kind);
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
-    const kind = classify(message);
     const held = this.server.holdForBatch(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
     // a map is made only when another one turns up. Nothing is encoded for dropped messages.
@@ -708,7 +703,7 @@ class Connection {
   }
 
   /** Whether a player takes this message now, given what it has queued (F1, F2). */
-  #admit(player: Player, kind: MessageKind, now: number, stream: LiveStream<Connection>): boolean {
+  #admit(player: Player, kind: MediaKind, now: number, stream: LiveStream<Connection>): boolean {
     const options = this.server.options;
     const budget = options.maxPlayerQueueBytes;
     const queued = player.connection.socket.writableLength;
@@ -716,7 +711,7 @@ class Connection {
     const backlogSince = player.connection.backlogSince;
     const lagging = backlogSince !== undefined && now - backlogSince > options.maxPlayerQueueDelayMs;
     const over = queued > budget || lagging;
-    if (kind === 'config') return true; // small, and players cannot decode without it
+    if (isDecoderSetup(kind)) return true;
     if (!over && !(player.waitingForKeyframe && kind !== 'keyframe')) {
       if (queued <= budget / 2 || kind !== 'disposable') {
         player.waitingForKeyframe = false;
@@ -732,15 +727,4 @@ class Connection {
     if (over && now - player.congestedSince > options.playerDrainTimeoutMs) player.connection.close();
     return false;
   }
-}
-
-type MessageKind = 'config' | 'keyframe' | 'inter' | 'disposable' | 'audio';
-
-function classify(message: RawMessage): MessageKind {
-  if (message.typeId === 18) return 'config';
-  if (message.typeId === 8)
-    return message.payload[1] === 0 && message.payload[0]! >> 4 === 10 ? 'config' : 'audio';
-  if (isVideoSequenceHeader(message.payload)) return 'config';
-  if (isKeyframe(message.payload)) return 'keyframe';
-  return isDisposable(message.payload) ? 'disposable' : 'inter';
 }
