@@ -17,7 +17,7 @@ export {
   startProcess,
   waitForPort,
 } from './peers';
-export { readmeShows, readmeSynopsis } from './readme';
+export { readmeShows, readmeSynopsis, runReadmeSynopsis } from './readme';
 export { type RecordingProxy, startRecordingProxy } from './recording-proxy';
 export { type SampleFlvOptions, sampleFlv } from './sample-media';
 export { type PublisherCommand, type RecordedSession, recordPlay, recordPublish, retry } from './sessions';

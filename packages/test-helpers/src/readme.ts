@@ -19,3 +19,21 @@ export function readmeShows(packageDir: string, exampleFile: string): boolean {
   const example = readFileSync(join(packageDir, exampleFile), 'utf8');
   return [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].some((match) => match[1] === example);
 }
+
+/**
+ * {@link readmeSynopsis}, then runs the example (`importExample`, e.g.
+ * `() => import('../examples/synopsis')`) and records what it wrote with `console.log`: the
+ * arguments of each call, in order.
+ */
+export async function runReadmeSynopsis(packageDir: string, importExample: () => Promise<unknown>) {
+  const { block, example } = readmeSynopsis(packageDir);
+  const logged: unknown[][] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void logged.push(args);
+  try {
+    await importExample();
+  } finally {
+    console.log = log;
+  }
+  return { block, example, logged };
+}

@@ -43,10 +43,18 @@ export interface StreamStats {
   readonly playerDetails: readonly { remoteAddress: string; queuedBytes: number; dropped: number }[];
 }
 
+/** A stream's player sockets corked until the batch (or the merge window) ends, and its messages held. */
+export interface HeldWrites {
+  readonly sockets: Set<Socket>;
+  messages: number;
+}
+
 /** A live stream: at most one publisher, any number of players, the join cache, its figures. */
 export class LiveStream<C extends PlayerConnection = PlayerConnection> {
   publisher: { readonly connection: C; readonly streamId: number; readonly info: RequestInfo } | undefined;
   readonly players = new Set<Player<C>>();
+  /** Writes to the players held for fan-out (empty between batches); reused, not made per message. */
+  readonly held: HeldWrites = { sockets: new Set(), messages: 0 };
   readonly cache: JoinCache;
   messages = 0;
   bytes = 0;

@@ -7,15 +7,9 @@ import { isDecoderSetup, type MediaKind, mediaKind } from '../media-kind';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
-import { LiveStream, type Player as StreamPlayer, type StreamStats } from './live-stream';
+import { type HeldWrites, LiveStream, type Player as StreamPlayer, type StreamStats } from './live-stream';
 
 type Player = StreamPlayer<Connection>;
-
-/** A stream's player sockets corked until the batch (or the merge window) ends, and its messages held. */
-interface HeldWrites {
-  readonly sockets: Set<Socket>;
-  messages: number;
-}
 
 /** What a hook learns about a request. `query` carries stream keys and tokens: never log it. */
 export interface RequestInfo {
@@ -176,8 +170,8 @@ export class RtmpServer {
   readonly #moreServers: Server[] = [];
   readonly #connections = new Set<Connection>();
   readonly #perAddress = new Map<string, number>();
-  /** Per stream, the player sockets corked for its messages and how many messages they hold. */
-  readonly #held = new Map<LiveStream<Connection>, HeldWrites>();
+  /** Streams with player writes held ({@link LiveStream.held}). */
+  readonly #held = new Set<LiveStream<Connection>>();
   #batching = false;
   #closedBytesIn = 0;
   #closedBytesOut = 0;
@@ -296,13 +290,10 @@ export class RtmpServer {
     } finally {
       this.#batching = false;
       const { fanOutMergeMs, fanOutMergeMinPlayers, fanOutMergeMaxMessages } = this.#options;
-      for (const [stream, held] of this.#held) {
-        if (
-          fanOutMergeMs === 0 ||
-          held.sockets.size < fanOutMergeMinPlayers ||
-          held.messages >= fanOutMergeMaxMessages
-        )
-          this.#release(stream, held);
+      for (const stream of this.#held) {
+        const { sockets, messages } = stream.held;
+        if (fanOutMergeMs === 0 || sockets.size < fanOutMergeMinPlayers || messages >= fanOutMergeMaxMessages)
+          this.#release(stream);
       }
       if (this.#held.size === 0)
         this.#releaseAll(); // nothing held: no window either
@@ -312,24 +303,23 @@ export class RtmpServer {
 
   /** @internal `stream` publishes a message: its players' writes wait for the batch (or window) end. */
   holdForBatch(stream: LiveStream<Connection>): HeldWrites {
-    let held = this.#held.get(stream);
-    if (held === undefined) {
-      held = { sockets: new Set(), messages: 0 };
-      this.#held.set(stream, held);
-    }
-    held.messages++;
-    return held;
+    this.#held.add(stream);
+    stream.held.messages++;
+    return stream.held;
   }
 
-  #release(stream: LiveStream<Connection>, held: HeldWrites): void {
+  #release(stream: LiveStream<Connection>): void {
     this.#held.delete(stream);
-    for (const socket of held.sockets) socket.uncork();
+    const { sockets } = stream.held;
+    for (const socket of sockets) socket.uncork();
+    sockets.clear();
+    stream.held.messages = 0;
   }
 
   #releaseAll(): void {
     clearTimeout(this.#mergeTimer);
     this.#mergeTimer = undefined;
-    for (const [stream, held] of this.#held) this.#release(stream, held);
+    for (const stream of this.#held) this.#release(stream);
   }
 
   /** @internal */
