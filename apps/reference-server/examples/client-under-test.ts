@@ -12,6 +12,6 @@ await publisher.close();
 await server.waitForUnpublish('test');
 
 console.log(server.connects()[0]?.app, server.connects()[0]?.tcUrl === `${server.url}/live`);
-console.log(server.messages('test').media.map((m) => [m.typeId, m.timestamp, m.payload.length]));
+console.log(server.messages('test').media.map((m) => [m.typeId, m.timestamp, m.size]));
 await connection.close();
 await server.close();

@@ -7,7 +7,8 @@ import { startReferenceServer } from '../src/reference-server';
 const intervalMs = Number(process.argv[2] ?? 10_000);
 const server = await startReferenceServer({
   port: 0,
-  keepMessages: 100,
+  messageLog: false,
+  historyLength: 100,
   // Every soak connection comes from 127.0.0.1.
   server: { maxConnections: 10_000, maxConnectionsPerAddress: 10_000, connectTimeoutMs: 5000 },
 });

@@ -119,6 +119,9 @@ try {
     ...(values['any-name'] ? { namePattern: null } : {}),
     server: { ...limits, ...(values.access !== undefined ? { access: values.access } : {}) },
     logger: createLogger(level, logFormat),
+    // Nobody reads the in-process API from the CLI: remember nothing per message or connection.
+    messageLog: false,
+    historyLength: 0,
   });
   process.stdout.write(
     `${JSON.stringify({ event: 'listening', url: server.url, host: server.host, port: server.port, stats: server.statsUrl ?? null })}\n`,

@@ -1,3 +1,14 @@
 export { createLogger, type Logger, type LogLevel } from './log';
-export { type ReferenceServer, type ReferenceServerOptions, startReferenceServer } from './reference-server';
+export {
+  DEFAULT_MESSAGE_LOG_BYTES,
+  type LoggedMessage,
+  MESSAGE_SUMMARY_BYTES,
+  type MessageLogOptions,
+} from './message-log';
+export {
+  DEFAULT_HISTORY_LENGTH,
+  type ReferenceServer,
+  type ReferenceServerOptions,
+  startReferenceServer,
+} from './reference-server';
 export { STREAM_NAME_PATTERN } from './stream-name';

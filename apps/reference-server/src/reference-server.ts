@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import type { RawMessage } from '@rtmp/chunk';
 import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
 import { RtmpServer, type RtmpServerOptions, type StreamStats } from '@rtmp/server';
 import { createLogger, type Logger } from './log';
+import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
 import { Recorder, recordingPath } from './recorder';
 import { nameMatcher, STREAM_NAME_PATTERN, STREAM_NAME_RULE } from './stream-name';
 
@@ -29,8 +29,18 @@ export interface ReferenceServerOptions {
   readonly statsPort?: number;
   /** Where logs go. @default silent */
   readonly logger?: Logger;
-  /** Messages kept per stream, and connect requests kept, for {@link ReferenceServer.messages} and {@link ReferenceServer.connects}. @default 10000 */
-  readonly keepMessages?: number;
+  /**
+   * What is remembered of published messages for {@link ReferenceServer.messages}: a summary of
+   * each (type, timestamp, size, MD5) within a byte budget across all streams, oldest dropped
+   * first; with `payloads: true` the payloads too. `false` remembers nothing (the CLI's choice).
+   * @default `{ maxBytes: DEFAULT_MESSAGE_LOG_BYTES (64 MiB), payloads: false }`
+   */
+  readonly messageLog?: MessageLogOptions | false;
+  /**
+   * Connect requests kept for {@link ReferenceServer.connects}, and names of ended streams kept for
+   * {@link ReferenceServer.waitForUnpublish}; the oldest go first. @default {@link DEFAULT_HISTORY_LENGTH}
+   */
+  readonly historyLength?: number;
   /** Anything else for the underlying {@link RtmpServer}. */
   readonly server?: RtmpServerOptions;
 }
@@ -51,14 +61,22 @@ export interface ReferenceServer {
   waitForUnpublish(name: string, timeoutMs?: number): Promise<void>;
   /** Live streams. */
   streams(): StreamStats[];
-  /** The latest `connect` requests received (up to `keepMessages`), in order. */
+  /** The latest `connect` requests received (up to `historyLength`), in order. */
   connects(): ConnectRequest[];
-  /** What was published to `name`: metadata and media messages, in order. */
-  messages(name: string): { metadata: Record<string, unknown> | undefined; media: RawMessage[] };
+  /**
+   * What was published to `name` (the latest publish of it): its metadata and its audio, video
+   * and data messages, in order, as far as the message log's budget reaches back.
+   */
+  messages(name: string): { metadata: Record<string, unknown> | undefined; media: LoggedMessage[] };
+  /** What the message log holds now, across all streams, and its budget. */
+  messageLog(): { messages: number; bytes: number; maxBytes: number };
   /** Files written (with `recordDir`), in order. */
   recordings(): string[];
   close(): Promise<void>;
 }
+
+/** Connect requests, and names of ended streams, that the reference server keeps by default. */
+export const DEFAULT_HISTORY_LENGTH = 1000;
 
 const keyMatches = (given: string | null, expected: string) => {
   const a = Buffer.from(given ?? '');
@@ -81,9 +99,19 @@ const keyMatches = (given: string | null, expected: string) => {
  */
 export async function startReferenceServer(options: ReferenceServerOptions = {}): Promise<ReferenceServer> {
   const log = options.logger ?? createLogger('silent', 'json');
-  const keep = options.keepMessages ?? 10_000;
+  const historyLength = options.historyLength ?? DEFAULT_HISTORY_LENGTH;
   const connects: ConnectRequest[] = [];
-  const published = new Map<string, { metadata: Record<string, unknown> | undefined; media: RawMessage[] }>();
+  const messageLog =
+    options.messageLog === false
+      ? undefined
+      : new MessageLog(options.messageLog ?? {}, () =>
+          log('warn', 'message log full: the oldest messages are dropped from now on', {
+            maxBytes: messageLog!.maxBytes,
+            raise: 'messageLog.maxBytes',
+          }),
+        );
+  /** Streams whose publish ended, oldest first (a Set keeps insertion order). */
+  const ended = new Set<string>();
   const live = new Set<string>();
   const waiters = new Set<() => void>();
   const recorders = new Map<string, Recorder>();
@@ -133,12 +161,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     observe: {
       connected: (connect, address) => {
         connects.push(connect);
-        if (connects.length > keep) connects.shift(); // a long-running server keeps the latest only
+        if (connects.length > historyLength) connects.shift(); // a long-running server keeps the latest only
         log('info', 'connected', { app: connect.app, address, flashVer: connect.flashVer ?? '' });
       },
       published: (key) => {
         live.add(key);
-        published.set(key, { metadata: undefined, media: [] });
+        ended.delete(key);
+        messageLog?.started(key);
         if (options.recordDir !== undefined)
           recorders.set(
             key,
@@ -150,16 +179,19 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         wake();
       },
       message: (key, message) => {
-        const entry = published.get(key);
-        if (entry && message.typeId === 18) {
-          entry.metadata = parseMetadata(decodeMessage(message) as DataMessage) ?? entry.metadata;
-        } else if (entry && entry.media.length < keep) {
-          entry.media.push({ ...message, payload: message.payload.slice() });
+        if (messageLog !== undefined) {
+          const metadata =
+            message.typeId === 18 ? parseMetadata(decodeMessage(message) as DataMessage) : undefined;
+          if (metadata !== undefined) messageLog.metadata(key, metadata);
+          else messageLog.add(key, message);
         }
         recorders.get(key)?.write(message);
       },
       unpublished: (key) => {
         live.delete(key);
+        ended.add(key);
+        if (ended.size > historyLength) ended.delete(ended.values().next().value!);
+        messageLog?.ended(key);
         log('info', 'unpublish', { stream: key });
         const recorder = recorders.get(key);
         recorders.delete(key);
@@ -180,12 +212,20 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     ? (await server.listenTls({ ...options.tls, host: address.host })).url
     : undefined;
 
+  const messageLogFigures = () => ({
+    messages: messageLog?.count ?? 0,
+    bytes: messageLog?.bytes ?? 0,
+    maxBytes: messageLog?.maxBytes ?? 0,
+  });
+
   let stats: HttpServer | undefined;
   let statsUrl: string | undefined;
   if (options.statsPort !== undefined) {
     stats = createHttpServer((request, response) => {
       const body =
-        request.url === '/health' ? { ok: true } : { ...server.traffic(), streams: server.stats() };
+        request.url === '/health'
+          ? { ok: true }
+          : { ...server.traffic(), streams: server.stats(), messageLog: messageLogFigures() };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => stats!.listen(options.statsPort, address.host, resolve));
@@ -218,16 +258,17 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       waitFor(() => [...live].some((key) => matches(key, name)), `a publish of ${name}`, timeoutMs),
     waitForUnpublish: (name, timeoutMs = 10_000) =>
       waitFor(
-        () =>
-          [...published.keys()].some((key) => matches(key, name)) &&
-          ![...live].some((key) => matches(key, name)),
+        () => [...ended].some((key) => matches(key, name)) && ![...live].some((key) => matches(key, name)),
         `the end of ${name}`,
         timeoutMs,
       ),
     streams: () => server.stats(),
     connects: () => [...connects],
-    messages: (name) =>
-      [...published].find(([key]) => matches(key, name))?.[1] ?? { metadata: undefined, media: [] },
+    messages: (name) => {
+      const key = messageLog && [...messageLog.keys()].find((candidate) => matches(candidate, name));
+      return (key !== undefined && messageLog?.get(key)) || { metadata: undefined, media: [] };
+    },
+    messageLog: messageLogFigures,
     recordings: () => [...recordings],
     async close() {
       await server.close();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,12 @@ import {
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ReferenceServer, startReferenceServer } from '../src/index';
+import {
+  DEFAULT_MESSAGE_LOG_BYTES,
+  MESSAGE_SUMMARY_BYTES,
+  type ReferenceServer,
+  startReferenceServer,
+} from '../src/index';
 
 const defer = deferCleanups(afterEach);
 async function start(options: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
@@ -32,7 +38,7 @@ const publish = (flv: string, url: string) => runProcess('ffmpeg', ffmpegPublish
 describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)', () => {
   it('tells a test what its client sent: the connect, the metadata, every media message', async () => {
     const flv = await sampleFlv({ seconds: 2 });
-    const server = await start();
+    const server = await start({ messageLog: { payloads: true } });
     const publishing = publish(flv, `${server.url}/live/cam`);
     await server.waitForPublish('cam');
     await publishing;
@@ -44,11 +50,61 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     const { metadata, media } = server.messages('cam');
     expect(metadata).toMatchObject({ width: 320, height: 240 });
     const tags = readFlvTags(flv).filter((t) => t.type !== 18);
-    expect(media.map((m) => toHex(m.payload))).toEqual(tags.map((t) => toHex(t.body)));
+    expect(media.map((m) => toHex(m.payload!))).toEqual(tags.map((t) => toHex(t.body)));
+  });
+
+  it('by default remembers a summary of each message (size, MD5), not its payload', async () => {
+    const flv = await sampleFlv({ seconds: 2 });
+    const server = await start();
+    await publish(flv, `${server.url}/live/cam`);
+    await server.waitForUnpublish('cam');
+    const { media } = server.messages('cam');
+    const tags = readFlvTags(flv).filter((t) => t.type !== 18);
+    expect(media.map((m) => [m.typeId, m.size, m.md5])).toEqual(
+      tags.map((t) => [t.type, t.body.length, createHash('md5').update(t.body).digest('hex')]),
+    );
+    expect(media.every((m) => m.payload === undefined)).toBe(true);
+    expect(server.messageLog()).toEqual({
+      messages: tags.length,
+      bytes: tags.length * MESSAGE_SUMMARY_BYTES,
+      maxBytes: DEFAULT_MESSAGE_LOG_BYTES,
+    });
+  });
+
+  it('bounds the message log in bytes across streams, oldest first, and warns once naming the option', async () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const server = await start({
+      messageLog: { maxBytes: 6 * (MESSAGE_SUMMARY_BYTES + 1000), payloads: true },
+      logger: (level, event, fields) => {
+        if (level === 'warn') warnings.push([event, fields]);
+      },
+    });
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    const a = await connection.publish('a');
+    const b = await connection.publish('b');
+    for (let i = 0; i < 5; i++) {
+      await a.writeVideo(i * 40, new Uint8Array(1000).fill(0x27));
+      await b.writeVideo(i * 40, new Uint8Array(1000).fill(0x27));
+    }
+    await a.close();
+    await b.close();
+    await server.waitForUnpublish('a');
+    await server.waitForUnpublish('b');
+    // Ten messages arrived alternating a, b; the budget holds six: the first four went.
+    expect(server.messages('a').media.map((m) => m.timestamp)).toEqual([80, 120, 160]);
+    expect(server.messages('b').media.map((m) => m.timestamp)).toEqual([80, 120, 160]);
+    expect(server.messageLog().bytes).toBeLessThanOrEqual(6 * (MESSAGE_SUMMARY_BYTES + 1000));
+    expect(warnings).toEqual([
+      [
+        'message log full: the oldest messages are dropped from now on',
+        { maxBytes: 6 * (MESSAGE_SUMMARY_BYTES + 1000), raise: 'messageLog.maxBytes' },
+      ],
+    ]);
   });
 
   it('keeps only the latest connect requests: a long-running server does not grow', async () => {
-    const server = await start({ keepMessages: 2 });
+    const server = await start({ historyLength: 2 });
     for (const app of ['a', 'b', 'c']) {
       const connection = await connect(`${server.url}/${app}`);
       await connection.close();
@@ -234,7 +290,11 @@ describe('rtmp-reference-server CLI', () => {
   async function startCli(args: string[]) {
     const cli = runCli(args);
     await waitFor(() => cli.stdout().includes('\n'), 15_000);
-    const listening = JSON.parse(cli.stdout().split('\n')[0]!) as { event: string; url: string };
+    const listening = JSON.parse(cli.stdout().split('\n')[0]!) as {
+      event: string;
+      url: string;
+      stats: string;
+    };
     return { cli, listening };
   }
 
@@ -244,13 +304,21 @@ describe('rtmp-reference-server CLI', () => {
       'allow publish 127.0.0.1',
       '--access',
       'deny play all',
+      '--stats-port',
+      '0',
     ]);
     expect(listening).toMatchObject({
       event: 'listening',
       url: expect.stringMatching(/^rtmp:\/\/127\.0\.0\.1:\d+$/),
     });
     const connection = await connect(`${listening.url}/live`);
-    await connection.publish('cli');
+    const publisher = await connection.publish('cli');
+    for (let i = 0; i < 20; i++) await publisher.writeVideo(i * 40, new Uint8Array(5000).fill(0x27));
+    // The CLI remembers nothing per message (nobody can read its in-process API): 20 arrived, 0 kept.
+    type Stats = { streams: Array<{ messages: number }>; messageLog: Record<string, number> };
+    const stats = async () => (await (await fetch(`${listening.stats}/`)).json()) as Stats;
+    await waitFor(async () => (await stats()).streams[0]?.messages === 20);
+    expect((await stats()).messageLog).toEqual({ messages: 0, bytes: 0, maxBytes: 0 });
     // --access: this address may publish but not play.
     await expect(connection.play('cli')).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED' });
     await connection.close();

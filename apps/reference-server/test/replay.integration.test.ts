@@ -114,7 +114,11 @@ describe.skipIf(!peerAvailable('ffprobe'))(
           .map(({ typeId, timestamp, payload }) => ({ typeId, timestamp, payload: Buffer.from(payload) }));
         const dir = mkdtempSync(join(tmpdir(), 'reference-f8-'));
         defer(() => rmSync(dir, { recursive: true, force: true }));
-        const server = await startReferenceServer({ port: 0, recordDir: dir });
+        const server = await startReferenceServer({
+          port: 0,
+          recordDir: dir,
+          messageLog: { payloads: true },
+        });
         defer(() => server.close());
 
         const seed = 1 + captures.indexOf(file);
@@ -124,7 +128,7 @@ describe.skipIf(!peerAvailable('ffprobe'))(
         const received = server.messages('capture').media.map(({ typeId, timestamp, payload }) => ({
           typeId,
           timestamp,
-          payload: Buffer.from(payload),
+          payload: Buffer.from(payload!),
         }));
         expect(received.length, `seed ${seed}`).toBe(sent.length);
         expect(received, `seed ${seed}`).toEqual(sent);
