@@ -7,7 +7,11 @@ export type RtmpServerErrorCode =
   /** Local misuse: an unknown request id, a request answered twice. */
   | 'SERVER_INVALID_STATE'
   /** An option the server cannot use, such as an unreadable access rule. */
-  | 'SERVER_INVALID_OPTION';
+  | 'SERVER_INVALID_OPTION'
+  /** A publisher sent more tracks than `maxTracksPerStream`: its connection is closed. */
+  | 'SERVER_TOO_MANY_TRACKS'
+  /** A publisher sent media whose header does not parse (a multitrack size past the end, ...): its connection is closed. */
+  | 'SERVER_BAD_MEDIA';
 
 const MARK = Symbol.for('@rtmp/server/RtmpServerError');
 const RTMP_ERROR_MARK = Symbol.for('@rtmp/error');

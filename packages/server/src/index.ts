@@ -15,9 +15,9 @@
 
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
-export { type MediaKind, mediaKind } from './media-kind';
+export { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo, mediaKind } from './media-kind';
 export { diagnostics } from './node/diagnostics';
-export type { StreamStats } from './node/live-stream';
+export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './node/live-stream';
 export {
   type RequestInfo,
   RTMP_SERVER_DEFAULTS,

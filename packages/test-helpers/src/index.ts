@@ -6,6 +6,15 @@ export { packetHashes, parseFramemd5, probeCodecs } from './ffprobe';
 export { type FlvTag, readFlvTags } from './flv-tags';
 export { fromHex, toHex } from './hex';
 export {
+  type Demuxed,
+  type DemuxedPacket,
+  demuxWithFfmpeg8,
+  loadNodeAv,
+  type ModernMediaSpec,
+  modernMedia,
+  publishWithFfmpeg8,
+} from './modern-ffmpeg';
+export {
   canBindIpv6Loopback,
   freePort,
   hasBinary,

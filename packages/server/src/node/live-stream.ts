@@ -1,9 +1,16 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
 import { audioCodec, videoCodec } from '@rtmp/messages';
+import { RtmpServerError } from '../errors';
 import { JoinCache } from '../join-cache';
-import { type MediaKind, mediaKind } from '../media-kind';
+import { type MediaInfo, mediaInfo } from '../media-kind';
 import type { RequestInfo } from './rtmp-server';
+
+/**
+ * Audio and video tracks besides the default ones (track 0) a stream may carry: OBS's Enhanced
+ * Broadcasting sends up to 5 video tracks, and 6 audio tracks is a common mixer's limit.
+ */
+export const DEFAULT_MAX_TRACKS_PER_STREAM = 16;
 
 /** How often the published bitrate is recomputed, in ms. */
 const BITRATE_WINDOW_MS = 2000;
@@ -59,6 +66,8 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
   messages = 0;
   bytes = 0;
   dropped = 0;
+  /** Every `audio:<id>` and `video:<id>` track seen, for the track limit. */
+  readonly #tracks = new Set<string>();
   #videoCodec: string | undefined;
   #audioCodec: string | undefined;
   #windowStart = Date.now();
@@ -69,15 +78,22 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
     readonly key: string,
     cacheMaxMessages: number,
     cacheMaxBytes: number,
+    private readonly maxTracks = DEFAULT_MAX_TRACKS_PER_STREAM,
   ) {
     this.cache = new JoinCache(cacheMaxMessages, cacheMaxBytes);
   }
 
-  /** Counts and caches one published message (`kind`: what it is, if already worked out). */
-  add(message: RawMessage, now: number, kind: MediaKind = mediaKind(message)): void {
+  /**
+   * Counts and caches one published message (`info`: what it is, if already worked out).
+   * @throws {@link RtmpServerError} `SERVER_TOO_MANY_TRACKS` for a track past the limit: the
+   * message is not taken.
+   */
+  add(message: RawMessage, now: number, info: MediaInfo = mediaInfo(message)): void {
+    if (info.trackIds.length > 1 || info.trackIds[0] !== 0) this.#countTracks(message.typeId, info.trackIds);
+    const { kind } = info;
     this.messages++;
     this.bytes += message.payload.length;
-    this.cache.add(message, kind);
+    this.cache.add(message, info);
     if (kind === 'video-config') this.#videoCodec = videoCodec(message.payload);
     // Audio codecs without a sequence header (MP3, ...) are named by their first frame.
     if (kind === 'audio-config' || (kind === 'audio' && this.#audioCodec === undefined))
@@ -87,6 +103,20 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
       this.#bitrateKbps = Math.round((this.#windowBytes * 8) / (now - this.#windowStart));
       this.#windowStart = now;
       this.#windowBytes = 0;
+    }
+  }
+
+  #countTracks(typeId: number, trackIds: readonly number[]): void {
+    for (const id of trackIds) {
+      const track = `${typeId === 8 ? 'audio' : 'video'}:${id}`;
+      if (this.#tracks.has(track)) continue;
+      if (this.#tracks.size >= this.maxTracks) {
+        throw new RtmpServerError(
+          'SERVER_TOO_MANY_TRACKS',
+          `the publisher of ${this.key} sent a ${track.replace(':', ' track ')} past the limit of ${this.maxTracks} tracks per stream (option maxTracksPerStream)`,
+        );
+      }
+      this.#tracks.add(track);
     }
   }
 

@@ -2,12 +2,19 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { RawMessage } from '@rtmp/chunk';
 import { type ConnectRequest, encodeMessage } from '@rtmp/messages';
+import { RtmpServerError } from '../errors';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
-import { isDecoderSetup, type MediaKind, mediaKind } from '../media-kind';
+import { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo } from '../media-kind';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
-import { type HeldWrites, LiveStream, type Player as StreamPlayer, type StreamStats } from './live-stream';
+import {
+  DEFAULT_MAX_TRACKS_PER_STREAM,
+  type HeldWrites,
+  LiveStream,
+  type Player as StreamPlayer,
+  type StreamStats,
+} from './live-stream';
 
 type Player = StreamPlayer<Connection>;
 
@@ -92,6 +99,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
   /**
+   * Audio and video tracks a published stream may carry besides track 0 of each (Enhanced RTMP
+   * multitrack); a publisher that sends more is closed with `SERVER_TOO_MANY_TRACKS`.
+   * @default 16
+   */
+  readonly maxTracksPerStream?: number;
+  /**
    * Who may publish and play, by address, in nginx-rtmp's syntax: `allow publish 127.0.0.1`,
    * `deny play 10.0.0.0/8`, `deny publish all`. The first rule matching the action and the address
    * decides, before the hooks are asked; with none matching, the request goes on to the hooks. An
@@ -138,6 +151,7 @@ export const RTMP_SERVER_DEFAULTS = {
   fanOutMergeMaxMessages: 8,
   gopCacheMaxMessages: DEFAULT_GOP_CACHE_MAX_MESSAGES,
   gopCacheMaxBytes: DEFAULT_GOP_CACHE_MAX_BYTES,
+  maxTracksPerStream: DEFAULT_MAX_TRACKS_PER_STREAM,
 } as const;
 
 type Defaults = typeof RTMP_SERVER_DEFAULTS;
@@ -584,8 +598,8 @@ class Connection {
     const key = this.#key(name);
     let stream = this.server.streams.get(key);
     if (!stream) {
-      const { gopCacheMaxMessages, gopCacheMaxBytes } = this.server.options;
-      stream = new LiveStream<Connection>(key, gopCacheMaxMessages, gopCacheMaxBytes);
+      const { gopCacheMaxMessages, gopCacheMaxBytes, maxTracksPerStream } = this.server.options;
+      stream = new LiveStream<Connection>(key, gopCacheMaxMessages, gopCacheMaxBytes, maxTracksPerStream);
       this.server.streams.set(key, stream);
     }
     return stream;
@@ -660,8 +674,24 @@ class Connection {
     if (!stream) return;
     const now = Date.now();
     this.#lastMedia = now;
-    const kind = mediaKind(message);
-    stream.add(message, now, kind);
+    let info: MediaInfo;
+    try {
+      info = mediaInfo(message);
+      stream.add(message, now, info);
+    } catch (cause) {
+      // A bad publisher is closed; its stream's players and every other stream go on.
+      const error = RtmpServerError.isInstance(cause)
+        ? cause
+        : new RtmpServerError(
+            'SERVER_BAD_MEDIA',
+            `unreadable media from the publisher of ${stream.key}: ${(cause as Error).message}`,
+            { cause },
+          );
+      report(diagnostics.error, () => ({ remoteAddress: this.address, error }));
+      this.close();
+      return;
+    }
+    const { kind } = info;
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const held = this.server.holdForBatch(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
