@@ -17,12 +17,16 @@ import {
   buildPublish,
   buildReleaseStream,
   buildSetDataFrame,
+  CapsEx,
   type CommandMessage,
   type ConnectParameters,
   type DataMessage,
   DEFAULT_TRANSACTION_TIMEOUT_MS,
   decodeMessage,
+  type EnhancedCapabilities,
   encodeMessage,
+  FourCc,
+  FourCcInfo,
   type MediaMessage,
   MessageError,
   type PlayOptions,
@@ -36,6 +40,23 @@ import {
 } from '@rtmp/messages';
 import { RtmpClientError } from './errors';
 import { parseRtmpUrl, type RtmpUrl } from './rtmp-url';
+
+const VIDEO_FOURCCS = [FourCc.Avc, FourCc.Hevc, FourCc.Av1, FourCc.Vp9, FourCc.Vp8, FourCc.Vvc];
+const AUDIO_FOURCCS = [FourCc.Aac, FourCc.Opus, FourCc.Flac, FourCc.Ac3, FourCc.Eac3, FourCc.Mp3];
+const forwards = (fourCcs: readonly string[]) =>
+  Object.fromEntries(fourCcs.map((fourCc) => [fourCc, FourCcInfo.CanForward]));
+
+/**
+ * What this client says of Enhanced RTMP with `enhancedRtmp: true`: it carries every FourCC of the
+ * v2 spec (it passes codec bytes through, decoding none), multitrack, ModEx and nanosecond
+ * timestamp offsets.
+ */
+export const CLIENT_ENHANCED_CAPABILITIES: EnhancedCapabilities = Object.freeze({
+  fourCcList: Object.freeze([...VIDEO_FOURCCS, ...AUDIO_FOURCCS]),
+  videoFourCcInfoMap: Object.freeze(forwards(VIDEO_FOURCCS)),
+  audioFourCcInfoMap: Object.freeze(forwards(AUDIO_FOURCCS)),
+  capsEx: CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
+});
 
 /** Options of {@link ClientSession}. Every field but `url` is optional. */
 export interface ClientSessionOptions {
@@ -51,6 +72,13 @@ export interface ClientSessionOptions {
   readonly connect?: Partial<ConnectParameters> & Readonly<Record<string, unknown>>;
   /** Enhanced RTMP: FourCCs to announce in `connect` (`fourCcList`). Not sent by default. */
   readonly fourCcList?: readonly string[];
+  /**
+   * Enhanced RTMP v2 negotiation: `true` sends {@link CLIENT_ENHANCED_CAPABILITIES} in `connect`
+   * (`fourCcList`, `videoFourCcInfoMap`, `audioFourCcInfoMap`, `capsEx`); an object sends those
+   * fields instead. The server's answer is in the `connected` event's properties. Not sent by
+   * default (a legacy `connect`). `fourCcList`, when also given, wins for that field.
+   */
+  readonly enhancedRtmp?: boolean | EnhancedCapabilities;
   /** Outgoing chunk size, announced after connect. @default 4096 */
   readonly chunkSize?: number;
   /** How long a command waits for its answer, in ms. @default 10000 */
@@ -63,6 +91,12 @@ export interface ClientSessionOptions {
   readonly randomBytes?: (size: number) => Uint8Array;
   /** Limits of the chunk decoder. */
   readonly chunkDecoder?: ChunkDecoderOptions;
+}
+
+/** The `connect` fields for an `enhancedRtmp` option. */
+function enhancedFields(option: boolean | EnhancedCapabilities | undefined): EnhancedCapabilities {
+  if (!option) return {};
+  return option === true ? CLIENT_ENHANCED_CAPABILITIES : option;
 }
 
 /** What the session tells its user. */
@@ -414,6 +448,7 @@ export class ClientSession {
       flashVer: FLASH_VERSION,
       tcUrl: this.#url.tcUrl,
       ...(this.#player ? PLAYER_FIELDS : {}),
+      ...enhancedFields(this.#options.enhancedRtmp),
       ...(this.#options.fourCcList ? { fourCcList: [...this.#options.fourCcList] } : {}),
       ...this.#options.connect,
     };

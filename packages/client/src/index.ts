@@ -11,6 +11,7 @@
 
 // Sans-IO session
 export {
+  CLIENT_ENHANCED_CAPABILITIES,
   type ClientEvent,
   type ClientOutput,
   ClientSession,

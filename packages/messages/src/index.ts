@@ -32,6 +32,12 @@ export {
   stripSetDataFrame,
 } from './commands/data-frames';
 export {
+  CapsEx,
+  type EnhancedCapabilities,
+  FourCcInfo,
+  offersEnhancedRtmp,
+} from './commands/enhanced-capabilities';
+export {
   buildCheckBandwidth,
   buildCloseStream,
   buildCreateStream,

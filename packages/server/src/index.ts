@@ -28,6 +28,7 @@ export {
 export { type WebhookOptions, webhook } from './node/webhook';
 export {
   DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH,
+  ENHANCED_RTMP_SERVER_CAPABILITIES,
   type ServerEvent,
   type ServerOutput,
   ServerSession,

@@ -19,14 +19,19 @@ import {
   buildResult,
   buildRtmpSampleAccess,
   buildStatus,
+  CapsEx,
   type CommandMessage,
   type ConnectRequest,
   type DataMessage,
   DEFAULT_MAX_NAME_LENGTH,
   decodeMessage,
+  type EnhancedCapabilities,
   encodeMessage,
+  FourCc,
+  FourCcInfo,
   type MediaMessage,
   MessageError,
+  offersEnhancedRtmp,
   type PublishType,
   parseConnect,
   parsePlay,
@@ -59,9 +64,33 @@ export interface ServerSessionOptions {
    * @default 65536 ({@link DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH})
    */
   readonly maxMessageLengthBeforePublish?: number;
-  /** Enhanced RTMP properties added to the connect `_result` (e.g. `{ capsEx: 0, fourCcList: [...] }`). */
+  /** Properties added to every connect `_result`, after the Enhanced RTMP ones. */
   readonly connectProperties?: Readonly<Record<string, unknown>>;
+  /**
+   * What the connect `_result` says this server does with Enhanced RTMP, sent only to clients
+   * whose `connect` carried `fourCcList`, an info map or `capsEx` (legacy clients get the legacy
+   * `_result`). `false` never sends them.
+   * @default {@link ENHANCED_RTMP_SERVER_CAPABILITIES}
+   */
+  readonly enhancedRtmp?: EnhancedCapabilities | false;
 }
+
+const VIDEO_FOURCCS = [FourCc.Avc, FourCc.Hevc, FourCc.Av1, FourCc.Vp9, FourCc.Vp8, FourCc.Vvc];
+const AUDIO_FOURCCS = [FourCc.Aac, FourCc.Opus, FourCc.Flac, FourCc.Ac3, FourCc.Eac3, FourCc.Mp3];
+const forwards = (fourCcs: readonly string[]) =>
+  Object.fromEntries(fourCcs.map((fourCc) => [fourCc, FourCcInfo.CanForward]));
+
+/**
+ * What this server says of Enhanced RTMP in the connect `_result`: it forwards every FourCC of the
+ * v2 spec (the bytes pass through; it decodes none), multitrack, ModEx with nanosecond timestamp
+ * offsets, and sends ReconnectRequest.
+ */
+export const ENHANCED_RTMP_SERVER_CAPABILITIES: EnhancedCapabilities = Object.freeze({
+  fourCcList: Object.freeze([...VIDEO_FOURCCS, ...AUDIO_FOURCCS]),
+  videoFourCcInfoMap: Object.freeze(forwards(VIDEO_FOURCCS)),
+  audioFourCcInfoMap: Object.freeze(forwards(AUDIO_FOURCCS)),
+  capsEx: CapsEx.Reconnect | CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
+});
 
 /** What the session asks the application to decide, or tells it. */
 export type ServerEvent =
@@ -120,7 +149,7 @@ const MEDIA_CSID: Readonly<Record<number, number>> = { 8: 6, 9: 7, 18: 8 };
 
 type Stream = { role: 'none' | 'publish' | 'play'; name: string };
 type Pending =
-  | { kind: 'connect'; transactionId: number; objectEncoding: number }
+  | { kind: 'connect'; transactionId: number; objectEncoding: number; enhanced: boolean }
   | { kind: 'publish'; streamId: number; name: string }
   | { kind: 'play'; streamId: number; name: string };
 
@@ -231,9 +260,12 @@ export class ServerSession {
           CSID.control,
         );
         output.send.push(...this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096));
+        const enhanced = pending.enhanced
+          ? (this.#options.enhancedRtmp ?? ENHANCED_RTMP_SERVER_CAPABILITIES)
+          : false;
         const result = buildConnectResult(pending.transactionId, {
           objectEncoding: pending.objectEncoding,
-          ...(this.#options.connectProperties ? { properties: this.#options.connectProperties } : {}),
+          properties: { ...(enhanced || {}), ...this.#options.connectProperties },
         });
         this.#sendMessage(output, result, CSID.command);
         this.#state = 'connected';
@@ -555,7 +587,12 @@ export class ServerSession {
     const objectEncoding = request.objectEncoding ?? 0;
     this.#request(
       output,
-      { kind: 'connect', transactionId: message.transactionId, objectEncoding },
+      {
+        kind: 'connect',
+        transactionId: message.transactionId,
+        objectEncoding,
+        enhanced: offersEnhancedRtmp(request),
+      },
       (requestId) => ({
         type: 'connect-request',
         requestId,
