@@ -132,6 +132,7 @@ describe('FlvReader / writer', () => {
     expect(readMetadata(Uint8Array.of(0xff))).toBeUndefined();
   });
 
+  const hvc1 = [0x68, 0x76, 0x63, 0x31];
   it('keyframes: legacy and enhanced, not sequence headers', () => {
     expect(isKeyframeBody(Uint8Array.of(0x17, 1))).toBe(true);
     expect(isKeyframeBody(Uint8Array.of(0x17, 0))).toBe(false);
@@ -141,6 +142,31 @@ describe('FlvReader / writer', () => {
     expect(isKeyframeBody(new Uint8Array(0))).toBe(false);
     expect(isKeyframeBody(Uint8Array.of(0x17, 2, 0, 0, 0))).toBe(false); // AVC end of sequence
     expect(isKeyframeBody(Uint8Array.of(0x12, 0))).toBe(true); // Sorenson H.263 keyframe
+  });
+
+  it.each<[string, number[], boolean]>([
+    // The first four as FFmpeg 8.1 writes a second (HEVC) video track and its end.
+    ['a multitrack keyframe of track 1 alone', [0x96, 0x01, ...hvc1, 1, 0, 0, 0, 0x26], false],
+    ['a multitrack SequenceStart of track 1', [0x96, 0x00, ...hvc1, 1, 1], false],
+    ['a multitrack keyframe of track 0 (CodedFramesX)', [0x96, 0x03, ...hvc1, 0, 0x26], true],
+    ['an enhanced SequenceEnd', [0x92, ...hvc1], false],
+    ['video metadata (colorInfo), frame type Command', [0xd4, ...hvc1, 2, 0, 9], false],
+    ['video metadata with frame type Keyframe', [0x94, ...hvc1, 2, 0, 9], false],
+    [
+      'a ManyTracks keyframe whose second track is 0',
+      [0x96, 0x11, ...hvc1, 2, 0, 0, 1, 0xaa, 0, 0, 0, 1, 0xbb],
+      true,
+    ],
+    [
+      'a ManyTracksManyCodecs keyframe without track 0',
+      [0x96, 0x21, ...hvc1, 1, 0, 0, 1, 0xaa, ...hvc1, 2, 0, 0, 0],
+      false,
+    ],
+    ['a ModEx timestamp offset, then a keyframe', [0x97, 2, 0, 0x10, 0, 0x01, ...hvc1, 0, 0, 0], true],
+    ['a ModEx cut short', [0x97, 0xff, 0x00], false],
+    ['a multitrack header cut short', [0x96, 0x11, ...hvc1], false],
+  ])('keyframes: %s is %s', (_name, bytes, keyframe) => {
+    expect(isKeyframeBody(Uint8Array.from(bytes))).toBe(keyframe);
   });
 
   it('readFlv reads any Readable in pieces', async () => {
