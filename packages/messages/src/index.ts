@@ -92,6 +92,7 @@ export {
 export type { MultitrackType } from './media/enhanced-body';
 // Audio and video payload headers
 export { FourCc, fourCcToNumber, numberToFourCc } from './media/fourcc';
+export { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo, mediaKind } from './media/media-kind';
 export {
   isDisposable,
   isKeyframe,

@@ -15,7 +15,6 @@
 
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
-export { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo, mediaKind } from './media-kind';
 export { diagnostics } from './node/diagnostics';
 export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './node/live-stream';
 export {

@@ -1,6 +1,5 @@
 import type { RawMessage } from '@rtmp/chunk';
-import { VideoFrameType, videoFrameType } from '@rtmp/messages';
-import { type MediaInfo, mediaInfo } from './media-kind';
+import { type MediaInfo, mediaInfo, VideoFrameType, videoFrameType } from '@rtmp/messages';
 
 /** Largest GOP kept for late joiners by default (SRS's bounds). */
 export const DEFAULT_GOP_CACHE_MAX_MESSAGES = 2500;

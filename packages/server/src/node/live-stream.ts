@@ -1,9 +1,8 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
-import { audioCodec, videoCodec } from '@rtmp/messages';
+import { audioCodec, type MediaInfo, mediaInfo, videoCodec } from '@rtmp/messages';
 import { RtmpServerError } from '../errors';
 import { JoinCache } from '../join-cache';
-import { type MediaInfo, mediaInfo } from '../media-kind';
 import type { RequestInfo } from './rtmp-server';
 
 /**

@@ -1,10 +1,16 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { RawMessage } from '@rtmp/chunk';
-import { type ConnectRequest, encodeMessage } from '@rtmp/messages';
+import {
+  type ConnectRequest,
+  encodeMessage,
+  isDecoderSetup,
+  type MediaInfo,
+  type MediaKind,
+  mediaInfo,
+} from '@rtmp/messages';
 import { RtmpServerError } from '../errors';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
-import { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo } from '../media-kind';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';

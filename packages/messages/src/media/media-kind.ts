@@ -1,17 +1,16 @@
 import type { RawMessage } from '@rtmp/chunk';
+import { type AudioTrack, parseAudioHeader, SoundFormat } from './audio-header';
 import {
-  type AudioTrack,
-  parseAudioHeader,
   parseVideoHeader,
-  SoundFormat,
   VideoCodecId,
   VideoFrameType,
   type VideoTrack,
   videoFrameType,
-} from '@rtmp/messages';
+} from './video-header';
 
 /**
- * What a published message is to fan-out and to late joiners: set-up a decoder cannot do without
+ * What a media message is to a server's fan-out and late joiners, and to a client handing a stream
+ * over to a new connection: set-up a decoder cannot do without
  * (metadata, sequence headers and other per-track configuration, legacy or Enhanced RTMP), the end
  * of a track's sequence, a video frame by what depends on it, or audio.
  */

@@ -1,5 +1,4 @@
-import { MessageError } from '@rtmp/messages';
-import { type MediaKind, mediaInfo, mediaKind } from '@rtmp/server';
+import { type MediaKind, MessageError, mediaInfo, mediaKind } from '@rtmp/messages';
 import { describe, expect, it } from 'vitest';
 
 const message = (typeId: number, bytes: number[]) => ({
