@@ -30,7 +30,8 @@ players play the same URL.
   -h, --help             this text
 
 On start it prints one JSON line to stdout: {"event":"listening","url":"rtmp://...",...}.
-It stops cleanly on SIGINT and SIGTERM (recordings are finished and renamed).`;
+It stops cleanly on SIGINT and SIGTERM (recordings are finished and renamed). On SIGHUP it asks every
+client to reconnect (Enhanced RTMP ReconnectRequest) and prints {"event":"reconnect-requested",...}.`;
 
 const fail = (message: string): never => {
   process.stderr.write(`rtmp-reference-server: ${message}\n`);
@@ -133,6 +134,12 @@ try {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A graceful drain: every client that honours Enhanced RTMP's ReconnectRequest moves its streams
+  // to a new connection (OBS and FFmpeg 8.1 do not; see the README).
+  process.on('SIGHUP', () => {
+    const asked = server.requestReconnect();
+    process.stdout.write(`${JSON.stringify({ event: 'reconnect-requested', connections: asked })}\n`);
+  });
 } catch (error) {
   fail((error as Error).message);
 }

@@ -1,7 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
-import { RtmpServer, type RtmpServerOptions, type StreamStats } from '@rtmp/server';
+import {
+  type ReconnectRequestOptions,
+  RtmpServer,
+  type RtmpServerOptions,
+  type StreamStats,
+} from '@rtmp/server';
 import { createLogger, type Logger } from './log';
 import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
 import { Recorder, recordingPath } from './recorder';
@@ -72,6 +77,11 @@ export interface ReferenceServer {
   messageLog(): { messages: number; bytes: number; maxBytes: number };
   /** Files written (with `recordDir`), in order. */
   recordings(): string[];
+  /**
+   * Sends Enhanced RTMP's ReconnectRequest to the matching connections (all by default), as a
+   * server draining before a redeploy does; returns how many were asked. The CLI does it on SIGHUP.
+   */
+  requestReconnect(options?: ReconnectRequestOptions): number;
   close(): Promise<void>;
 }
 
@@ -270,6 +280,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
     messageLog: messageLogFigures,
     recordings: () => [...recordings],
+    requestReconnect: (reconnect) => {
+      const asked = server.requestReconnect(reconnect);
+      log('info', 'reconnect requested', { connections: asked, tcUrl: reconnect?.tcUrl ?? '' });
+      return asked;
+    },
     async close() {
       await server.close();
       await Promise.all(

@@ -112,6 +112,29 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     expect(server.connects().map((c) => c.app)).toEqual(['b', 'c']);
   });
 
+  it('requestReconnect asks the matching connections, with the tcUrl given', async () => {
+    const server = await start();
+    const publisher = await connect(`${server.url}/live`);
+    const bystander = await connect(`${server.url}/live`);
+    defer(() => publisher.close());
+    defer(() => bystander.close());
+    await publisher.publish('cam');
+    expect(
+      server.requestReconnect({ tcUrl: 'rtmp://elsewhere/live', filter: (c) => c.publishing.length > 0 }),
+    ).toBe(1);
+    expect(await publisher.reconnectRequested).toEqual({
+      url: 'rtmp://elsewhere/live',
+      description: 'the server asks you to reconnect',
+    });
+    // A round trip on the bystander's socket: a request sent to it would have arrived before the answer.
+    let heard = false;
+    void bystander.reconnectRequested.then(() => {
+      heard = true;
+    });
+    await bystander.publish('probe');
+    expect(heard).toBe(false);
+  });
+
   it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);
@@ -326,6 +349,18 @@ describe('rtmp-reference-server CLI', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/"event":"stopped"/);
   });
+  it('SIGHUP asks every connection to reconnect (Enhanced RTMP ReconnectRequest) and says how many', async () => {
+    const { cli, listening } = await startCli([]);
+    const first = await connect(`${listening.url}/live`);
+    const second = await connect(`${listening.url}/other`);
+    defer(() => first.close());
+    defer(() => second.close());
+    cli.child.kill('SIGHUP');
+    expect(await first.reconnectRequested).toMatchObject({ url: `${listening.url}/live` });
+    expect(await second.reconnectRequested).toMatchObject({ url: `${listening.url}/other` });
+    await waitFor(() => cli.stdout().includes('"event":"reconnect-requested","connections":2'));
+  });
+
   it('limit flags reach the server: --max-per-address 1 refuses a second connection from one address; a bad value exits 1', async () => {
     const { listening } = await startCli(['--max-per-address', '1', '--merge-ms', '0']);
     const first = await connect(`${listening.url}/live`);

@@ -24,6 +24,7 @@ export {
   type ConnectOptions,
   connect,
   type PlayerEvent,
+  type ReconnectRequest,
   RtmpConnection,
   RtmpPlayer,
   RtmpPublisher,

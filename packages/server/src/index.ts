@@ -18,6 +18,8 @@ export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache 
 export { diagnostics } from './node/diagnostics';
 export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './node/live-stream';
 export {
+  type ConnectionInfo,
+  type ReconnectRequestOptions,
   type RequestInfo,
   RTMP_SERVER_DEFAULTS,
   RtmpServer,

@@ -345,6 +345,23 @@ export class ServerSession {
     return output.send;
   }
 
+  /**
+   * Enhanced RTMP's ReconnectRequest: `onStatus NetConnection.Connect.ReconnectRequest` on stream 0,
+   * asking the client to connect again (to `tcUrl`, absolute or relative to its current one, or the
+   * same URL when absent) and move its streams there; this connection stays usable until it leaves.
+   */
+  requestReconnect(options: { readonly tcUrl?: string; readonly description?: string } = {}): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    const info = {
+      level: 'status',
+      code: StatusCode.ConnectReconnectRequest,
+      description: options.description ?? 'the server asks you to reconnect',
+      ...(options.tcUrl !== undefined ? { tcUrl: options.tcUrl } : {}),
+    };
+    this.#sendMessage(output, buildStatus(0, info), CSID.command);
+    return output.send;
+  }
+
   /** Tells a player its stream's publisher left (StreamEOF, Play.UnpublishNotify), or came back. */
   notify(streamId: number, event: 'unpublished' | 'published'): Uint8Array[] {
     const output: ServerOutput = { send: [], events: [] };

@@ -1,6 +1,6 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions as TlsOptions, connect as tlsConnect } from 'node:tls';
-import type { PlayOptions, PublishType, StatusInfo } from '@rtmp/messages';
+import { type PlayOptions, type PublishType, StatusCode, type StatusInfo } from '@rtmp/messages';
 import {
   type ClientEvent,
   type ClientOutput,
@@ -9,6 +9,7 @@ import {
 } from '../client-session';
 import { RtmpClientError } from '../errors';
 import { parseRtmpUrl, type RtmpUrl } from '../rtmp-url';
+import { type MediaWrite, PlayerHandover, PublishedSetup } from './stream-handover';
 
 /** Options of {@link connect}: the session's, plus how to reach the server. */
 export interface ConnectOptions extends Omit<ClientSessionOptions, 'url' | 'now'> {
@@ -65,6 +66,13 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: RtmpClientError) => void };
 
+/** A server's Enhanced RTMP ReconnectRequest: where to connect now, and why. */
+export interface ReconnectRequest {
+  /** The URL to connect to: the request's `tcUrl` resolved against this connection's, or the same. */
+  readonly url: string;
+  readonly description: string | undefined;
+}
+
 /** An open NetConnection. Create it with {@link connect}. */
 export class RtmpConnection {
   /** The URL it connected to. */
@@ -75,6 +83,12 @@ export class RtmpConnection {
   readonly closed: Promise<void>;
   /** The server's `connect` result properties (`fmsVer`, `capabilities`, Enhanced RTMP fields). */
   serverProperties: unknown;
+  /**
+   * Resolves when the server sends Enhanced RTMP's ReconnectRequest (never, on most servers).
+   * {@link keepConnected} acts on it with {@link RtmpConnection.handOver}.
+   */
+  readonly reconnectRequested: Promise<ReconnectRequest>;
+  #onReconnectRequest: ((request: ReconnectRequest) => void) | undefined;
 
   readonly #session: ClientSession;
   readonly #socket: Socket;
@@ -82,6 +96,7 @@ export class RtmpConnection {
   readonly #createStreams = new Map<number, Waiter<number>>();
   readonly #starts = new Map<number, Waiter<void>>();
   readonly #players = new Map<number, RtmpPlayer>();
+  readonly #publishers = new Map<number, RtmpPublisher>();
   #timer: NodeJS.Timeout | undefined;
   #failure: RtmpClientError | undefined;
   /** Set by {@link RtmpConnection.close}: players then end quietly instead of with an error. */
@@ -95,6 +110,9 @@ export class RtmpConnection {
       this.#connecting = { resolve, reject };
     });
     this.ready.catch(() => {}); // observed by connect(); avoid an unhandled rejection here
+    this.reconnectRequested = new Promise((resolve) => {
+      this.#onReconnectRequest = resolve;
+    });
     const { signal, timeoutMs = 10_000 } = options;
     const host = url.host;
     const socket =
@@ -144,7 +162,9 @@ export class RtmpConnection {
   ): Promise<RtmpPublisher> {
     const streamId = await this.#createStream(options.signal);
     await this.#start(streamId, () => this.#session.publish(streamId, name, options.type), options.signal);
-    return new RtmpPublisher(this, streamId, name);
+    const publisher = new RtmpPublisher(this, streamId, name, options.type);
+    this.#publishers.set(streamId, publisher);
+    return publisher;
   }
 
   /**
@@ -157,7 +177,7 @@ export class RtmpConnection {
     options: PlayOptions & { signal?: AbortSignal; endOnUnpublish?: boolean } = {},
   ): Promise<RtmpPlayer> {
     const streamId = await this.#createStream(options.signal);
-    const player = new RtmpPlayer(this, streamId, options.endOnUnpublish ?? true);
+    const player = new RtmpPlayer(this, streamId, options.endOnUnpublish ?? true, name, options);
     this.#players.set(streamId, player);
     try {
       await this.#start(streamId, () => this.#session.play(streamId, name, options), options.signal);
@@ -166,6 +186,31 @@ export class RtmpConnection {
       throw error;
     }
     return player;
+  }
+
+  /**
+   * Moves this connection's streams to `next` (another connection, after a ReconnectRequest):
+   * each publisher publishes there too and switches at its next keyframe, after sending the
+   * metadata and every track's configuration; each player plays there too and switches at the
+   * first keyframe later than what it yielded. No frame is lost or repeated. Resolves once every
+   * stream has switched, and this connection closes. The publisher and player objects stay the
+   * ones to use.
+   */
+  async handOver(next: RtmpConnection): Promise<void> {
+    const moves: Promise<void>[] = [];
+    for (const publisher of [...this.#publishers.values()]) {
+      moves.push(publisher.moveTo(await next.publish(publisher.name, publisher.publishOptions)));
+    }
+    for (const player of [...this.#players.values()]) {
+      moves.push(player.follow(await next.play(player.name, player.playOptions)));
+    }
+    await Promise.all(moves);
+    void this.close(); // resolves once switched: the old connection's goodbye need not be waited for
+  }
+
+  /** @internal */
+  forgetPublisher(streamId: number): void {
+    this.#publishers.delete(streamId);
   }
 
   /** Closes the connection (after what was written has been sent). */
@@ -310,6 +355,10 @@ export class RtmpConnection {
         return;
       }
       case 'status': {
+        if (event.streamId === 0 && event.info.code === StatusCode.ConnectReconnectRequest) {
+          this.#onReconnectRequest?.(reconnectRequest(event.info, this.url));
+          return;
+        }
         const player = this.#players.get(event.streamId);
         player?.push({ type: 'status', info: event.info });
         if (player?.endOnUnpublish && END_OF_STREAM.has(event.info.code)) player.end();
@@ -373,6 +422,20 @@ function toPlayerEvent(message: Extract<ClientEvent, { type: 'media' }>['message
     : { type: message.type, timestamp: message.timestamp, payload: message.payload };
 }
 
+function reconnectRequest(info: StatusInfo, current: RtmpUrl): ReconnectRequest {
+  const description = typeof info['description'] === 'string' ? info['description'] : undefined;
+  const tcUrl = typeof info['tcUrl'] === 'string' ? info['tcUrl'] : undefined;
+  let url = current.tcUrl;
+  if (tcUrl !== undefined) {
+    try {
+      url = new URL(tcUrl, current.tcUrl).href;
+    } catch {
+      // An unusable tcUrl: reconnect to the same URL, which the request allows.
+    }
+  }
+  return { url, description };
+}
+
 function networkError(error: NodeJS.ErrnoException, url: RtmpUrl): RtmpClientError {
   const dns = error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN' || error.code === 'EAI_NONAME';
   return new RtmpClientError(
@@ -387,18 +450,32 @@ function networkError(error: NodeJS.ErrnoException, url: RtmpUrl): RtmpClientErr
 /** A stream being published. Create it with {@link RtmpConnection.publish}. */
 export class RtmpPublisher {
   #closed = false;
+  /** What a new connection needs before the keyframe a move switches at. */
+  readonly #setup = new PublishedSetup();
+  /** A publisher on a new connection waiting for the next keyframe, and what to tell when switched. */
+  #moving: { readonly to: RtmpPublisher; readonly switched: () => void } | undefined;
+  /** Once switched, every write goes to the publisher on the new connection. */
+  #movedTo: RtmpPublisher | undefined;
 
   /** @internal */
   constructor(
     private readonly connection: RtmpConnection,
-    /** The message stream id the server gave. */
+    /** The message stream id the server gave (on the first connection, if it has moved). */
     readonly streamId: number,
     /** The stream name it publishes to. */
     readonly name: string,
+    private readonly type: PublishType | undefined,
   ) {}
+
+  /** @internal What {@link RtmpConnection.handOver} publishes with on the new connection. */
+  get publishOptions(): { type?: PublishType } {
+    return this.type === undefined ? {} : { type: this.type };
+  }
 
   /** Sends metadata (`@setDataFrame onMetaData`), e.g. width, height, framerate, codec ids. */
   setMetadata(metadata: Readonly<Record<string, unknown>>): Promise<void> {
+    if (this.#movedTo) return this.#movedTo.setMetadata(metadata);
+    this.#setup.metadata = metadata;
     return this.#write(() => this.connection.session.setMetadata(this.streamId, metadata));
   }
 
@@ -407,23 +484,72 @@ export class RtmpPublisher {
    * socket has drained if it was congested: await it to never buffer without bound.
    */
   writeAudio(timestamp: number, payload: Uint8Array): Promise<void> {
-    return this.#write(() => this.connection.session.writeMedia(this.streamId, 'audio', timestamp, payload));
+    return this.#media({ type: 'audio', timestamp, payload });
   }
 
   /** Sends one video message: an FLV VIDEODATA body, timestamp in ms. Backpressure as {@link RtmpPublisher.writeAudio}. */
   writeVideo(timestamp: number, payload: Uint8Array): Promise<void> {
-    return this.#write(() => this.connection.session.writeMedia(this.streamId, 'video', timestamp, payload));
+    return this.#media({ type: 'video', timestamp, payload });
   }
 
   /** Sends a data message body as is (AMF0 values, e.g. from an FLV script tag). */
   writeData(timestamp: number, payload: Uint8Array): Promise<void> {
+    if (this.#movedTo) return this.#movedTo.writeData(timestamp, payload);
     return this.#write(() => this.connection.session.writeMedia(this.streamId, 'data', timestamp, payload));
   }
 
   /** Stops publishing: FCUnpublish and deleteStream. The connection stays open. */
   async close(): Promise<void> {
+    if (this.#movedTo) return this.#movedTo.close();
+    const moving = this.#moving;
+    this.#moving = undefined;
+    await moving?.to.close(); // a move under way is called off
+    this.#stop();
+    moving?.switched();
+  }
+
+  /**
+   * @internal Moves this stream to `to` (the same stream published on a new connection): at the
+   * next keyframe (or, without video, the next audio), `to` gets the metadata and configuration,
+   * then that frame and every later write; this stream is unpublished. Resolves once switched.
+   */
+  moveTo(to: RtmpPublisher): Promise<void> {
+    return new Promise((switched) => {
+      this.#moving = { to, switched };
+    });
+  }
+
+  async #media(write: MediaWrite): Promise<void> {
+    if (this.#movedTo) return this.#movedTo.#media(write);
+    const canSwitch = this.#setup.note(write);
+    if (this.#moving && canSwitch) {
+      await this.#switch(this.#moving);
+      return this.#movedTo!.#media(write);
+    }
+    return this.#write(() =>
+      this.connection.session.writeMedia(this.streamId, write.type, write.timestamp, write.payload),
+    );
+  }
+
+  async #switch({
+    to,
+    switched,
+  }: {
+    readonly to: RtmpPublisher;
+    readonly switched: () => void;
+  }): Promise<void> {
+    this.#moving = undefined;
+    if (this.#setup.metadata) await to.setMetadata(this.#setup.metadata);
+    for (const config of this.#setup.config()) await to.#media(config);
+    this.#movedTo = to;
+    this.#stop();
+    switched();
+  }
+
+  #stop(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.connection.forgetPublisher(this.streamId);
     this.connection.send(this.connection.session.closeStream(this.streamId));
   }
 
@@ -446,24 +572,107 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     | undefined;
   #ended = false;
   #error: RtmpClientError | undefined;
+  /** Timestamps of the last video and audio queued: where a move to a new connection picks up. */
+  #lastVideo: number | undefined;
+  #lastAudio: number | undefined;
+  /** A move under way: the player on the new connection, its held events, and who waits for it. */
+  #moving: { readonly handover: PlayerHandover; readonly switched: () => void } | undefined;
+  /** The player on the new connection, once this one switched (or while it moves). */
+  #successor: RtmpPlayer | undefined;
+  /** On a successor: the player its events go to. */
+  #upstream: RtmpPlayer | undefined;
+  /** After a switch, audio the old connection already gave is not given again. */
+  #audioOverlap = false;
 
   /** @internal */
   constructor(
     private readonly connection: RtmpConnection,
-    /** The message stream id the server gave. */
+    /** The message stream id the server gave (on the first connection, if it has moved). */
     readonly streamId: number,
     /** @internal */
     readonly endOnUnpublish: boolean,
+    /** The stream name it plays. */
+    readonly name: string,
+    private readonly options: PlayOptions & { endOnUnpublish?: boolean },
   ) {}
+
+  /** @internal What {@link RtmpConnection.handOver} plays with on the new connection. */
+  get playOptions(): PlayOptions & { endOnUnpublish?: boolean } {
+    return this.options;
+  }
 
   /** @internal Whether the consumer is behind (the socket is paused for it). */
   get congested(): boolean {
-    return this.#queue.length >= PLAYER_HIGH_WATER;
+    return (this.#upstream ?? this).#queue.length >= PLAYER_HIGH_WATER;
   }
 
-  /** @internal Queues an event; returns true when the socket should pause. */
+  /** @internal Queues an event from its connection; returns true when the socket should pause. */
   push(event: PlayerEvent): boolean {
+    if (this.#upstream) return this.#upstream.#fromSuccessor(event);
+    if (this.#successor && !this.#moving) return false; // switched: the old stream is done
+    return this.#enqueue(event);
+  }
+
+  /** @internal Ends the iteration, with an error if the connection failed. */
+  end(error?: RtmpClientError): void {
+    if (this.#upstream) {
+      this.connection.forgetPlayer(this.streamId);
+      this.#upstream.#finish(error);
+      return;
+    }
+    // Moving or moved: the old connection's end is expected; the successor's counts.
+    if (this.#successor) {
+      this.connection.forgetPlayer(this.streamId);
+      return;
+    }
+    this.#finish(error);
+  }
+
+  /**
+   * @internal Follows the same stream on a new connection (`to`): its events are held until its
+   * first video keyframe later than the last video queued here (audio-only: audio later than the
+   * last audio), then its metadata and configuration, that keyframe and what follows are queued,
+   * and this player's old stream is closed. Resolves once switched.
+   */
+  follow(to: RtmpPlayer): Promise<void> {
+    return new Promise((switched) => {
+      this.#moving = { handover: new PlayerHandover(), switched };
+      this.#successor = to;
+      to.#upstream = this;
+    });
+  }
+
+  /** Stops playing (deleteStream); the iteration ends. The connection stays open. */
+  async close(): Promise<void> {
+    if (this.#successor) await this.#successor.close();
+    if (!this.#ended) this.connection.send(this.connection.session.closeStream(this.streamId));
+    this.#finish();
+  }
+
+  #fromSuccessor(event: PlayerEvent): boolean {
+    if (this.#moving) {
+      const first = this.#moving.handover.offer(event, this.#lastVideo, this.#lastAudio);
+      if (first === undefined) return false;
+      const { switched } = this.#moving;
+      this.#moving = undefined;
+      this.#audioOverlap = true;
+      this.connection.send(this.connection.session.closeStream(this.streamId));
+      this.connection.forgetPlayer(this.streamId);
+      for (const queued of first) this.#enqueue(queued);
+      switched();
+      return this.congested;
+    }
+    if (this.#audioOverlap && event.type === 'audio') {
+      if (this.#lastAudio !== undefined && ((event.timestamp - this.#lastAudio) | 0) <= 0) return false;
+      this.#audioOverlap = false;
+    }
+    return this.#enqueue(event);
+  }
+
+  #enqueue(event: PlayerEvent): boolean {
     if (this.#ended) return false;
+    if (event.type === 'video') this.#lastVideo = event.timestamp;
+    else if (event.type === 'audio') this.#lastAudio = event.timestamp;
     if (this.#waiting) {
       this.#waiting.resolve({ value: event, done: false });
       this.#waiting = undefined;
@@ -473,10 +682,12 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     return this.congested;
   }
 
-  /** @internal Ends the iteration, with an error if the connection failed. */
-  end(error?: RtmpClientError): void {
+  #finish(error?: RtmpClientError): void {
     if (this.#ended) return;
     this.#ended = true;
+    // A move under way is moot once the iteration ends.
+    this.#moving?.switched();
+    this.#moving = undefined;
     this.#error = error;
     this.connection.forgetPlayer(this.streamId);
     if (this.#waiting) {
@@ -486,18 +697,12 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     }
   }
 
-  /** Stops playing (deleteStream); the iteration ends. The connection stays open. */
-  async close(): Promise<void> {
-    if (!this.#ended) this.connection.send(this.connection.session.closeStream(this.streamId));
-    this.end();
-  }
-
   [Symbol.asyncIterator](): AsyncIterator<PlayerEvent> {
     return {
       next: () => {
         const event = this.#queue.shift();
         if (event !== undefined) {
-          if (this.#queue.length < PLAYER_HIGH_WATER / 2) this.connection.resume();
+          if (this.#queue.length < PLAYER_HIGH_WATER / 2) (this.#successor ?? this).connection.resume();
           return Promise.resolve({ value: event, done: false });
         }
         if (this.#ended) {

@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CapsEx } from '@rtmp/messages';
+import { CLIENT_ENHANCED_CAPABILITIES } from '../client-session';
 import { RtmpClientError, type RtmpClientErrorCode } from '../errors';
-import { type ConnectOptions, connect, type RtmpConnection } from './connection';
+import { type ConnectOptions, connect, type ReconnectRequest, type RtmpConnection } from './connection';
 
 /** What {@link keepConnected} retries by default: the network or the server went away, not a refusal. */
 export const RETRYABLE_ERROR_CODES: ReadonlySet<RtmpClientErrorCode> = new Set<RtmpClientErrorCode>([
@@ -25,6 +27,10 @@ export interface KeepConnectedOptions extends ConnectOptions {
   readonly retryOn?: (error: unknown) => boolean;
   /** Hears of each failure that will be retried, and how long until the next attempt. */
   readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  /** Hears of each ReconnectRequest followed (later attempts go to its URL too). */
+  readonly onReconnect?: (request: ReconnectRequest) => void;
+  /** Hears of a ReconnectRequest that could not be followed (its URL refused or unreachable); the session goes on where it is. */
+  readonly onReconnectFailed?: (error: unknown, request: ReconnectRequest) => void;
 }
 
 const isRetryable = (error: unknown) =>
@@ -35,6 +41,12 @@ const isRetryable = (error: unknown) =>
  * connection fails or drops, the way encoders reconnect: after a wait that doubles with each failure
  * in a row (from `minDelayMs` up to `maxDelayMs`, with jitter). A refusal (a bad key, a bad name) is
  * not retried unless `retryOn` says so.
+ *
+ * It honours Enhanced RTMP's ReconnectRequest (a server draining before a redeploy, or sending its
+ * clients elsewhere): it connects to the request's URL, moves the session's publishers and players
+ * there with {@link RtmpConnection.handOver} (they switch at a keyframe, losing and repeating no
+ * frame; the objects the session holds stay valid), closes the old connection, and uses the new URL
+ * from then on. The session is not run again for it.
  *
  * The connection is closed when `session` settles. Resolves with what `session` returns; rejects
  * with the error that was not retried, the last one after `maxAttempts` failures in a row, or
@@ -49,7 +61,7 @@ const isRetryable = (error: unknown) =>
  * ```
  */
 export async function keepConnected<T>(
-  url: string,
+  firstUrl: string,
   session: (connection: RtmpConnection, attempt: number) => Promise<T>,
   options: KeepConnectedOptions = {},
 ): Promise<T> {
@@ -59,8 +71,22 @@ export async function keepConnected<T>(
     maxAttempts = Number.POSITIVE_INFINITY,
     retryOn = isRetryable,
     onRetry,
-    ...connectOptions
+    onReconnect,
+    onReconnectFailed,
+    ...given
   } = options;
+  // Under keepConnected the client honours ReconnectRequest, so it says so in capsEx.
+  const connectOptions: ConnectOptions =
+    given.enhancedRtmp === true
+      ? {
+          ...given,
+          enhancedRtmp: {
+            ...CLIENT_ENHANCED_CAPABILITIES,
+            capsEx: (CLIENT_ENHANCED_CAPABILITIES.capsEx ?? 0) | CapsEx.Reconnect,
+          },
+        }
+      : given;
+  let url = firstUrl;
   const { signal } = options;
   const aborted = () => new RtmpClientError('CLIENT_ABORTED', 'aborted', { cause: signal?.reason });
   let failures = 0;
@@ -69,9 +95,46 @@ export async function keepConnected<T>(
     const closeOnAbort = () => void connection?.close();
     signal?.addEventListener('abort', closeOnAbort, { once: true });
     try {
-      connection = await connect(url, connectOptions);
+      let current = await connect(url, connectOptions);
+      connection = current;
       failures = 0;
-      return await session(connection, attempt);
+      const running = session(current, attempt);
+      // While the session runs, follow the server's ReconnectRequests (Enhanced RTMP).
+      for (;;) {
+        const next:
+          | { readonly done: true; readonly value: T }
+          | { readonly done: false; readonly request: ReconnectRequest } = await Promise.race([
+          running.then((value) => ({ done: true as const, value })),
+          current.reconnectRequested.then((request) => ({ done: false as const, request })),
+        ]);
+        if (next.done) return next.value;
+        const { request } = next;
+        const moved: RtmpConnection | undefined = await connect(request.url, connectOptions).catch(
+          (error: unknown) => {
+            onReconnectFailed?.(error, request);
+            return undefined;
+          },
+        );
+        if (moved === undefined) return await running; // no way to move: stay on this connection
+        try {
+          // The session may end (or fail) before a keyframe lets the streams switch.
+          const ended = await Promise.race([
+            current.handOver(moved).then(() => undefined),
+            running.then((value) => ({ value })),
+          ]);
+          if (ended) {
+            await moved.close();
+            return ended.value;
+          }
+        } catch (error) {
+          await moved.close();
+          throw error;
+        }
+        url = request.url;
+        onReconnect?.(request);
+        current = moved;
+        connection = moved;
+      }
     } catch (error) {
       if (signal?.aborted) throw aborted();
       failures++;

@@ -29,6 +29,13 @@ export interface Player<C extends PlayerConnection = PlayerConnection> {
   dropped: number;
 }
 
+/** Who publishes a live stream. */
+export interface StreamPublisher<C> {
+  readonly connection: C;
+  readonly streamId: number;
+  readonly info: RequestInfo;
+}
+
 /** Figures per live stream. */
 export interface StreamStats {
   readonly key: string;
@@ -57,7 +64,12 @@ export interface HeldWrites {
 
 /** A live stream: at most one publisher, any number of players, the join cache, its figures. */
 export class LiveStream<C extends PlayerConnection = PlayerConnection> {
-  publisher: { readonly connection: C; readonly streamId: number; readonly info: RequestInfo } | undefined;
+  publisher: StreamPublisher<C> | undefined;
+  /**
+   * A publish let in while the publisher moves after a ReconnectRequest: it takes the stream over
+   * at its first media message, or when the publisher leaves.
+   */
+  successor: StreamPublisher<C> | undefined;
   readonly players = new Set<Player<C>>();
   /** Writes to the players held for fan-out (empty between batches); reused, not made per message. */
   readonly held: HeldWrites = { sockets: new Set(), messages: 0 };

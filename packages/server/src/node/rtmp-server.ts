@@ -138,6 +138,25 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   };
 }
 
+/** A connection as {@link RtmpServer.requestReconnect}'s filter sees it. */
+export interface ConnectionInfo {
+  readonly remoteAddress: string;
+  /** Its accepted `connect` (undefined before one). */
+  readonly connect: ConnectRequest | undefined;
+  /** Keys (`app/name`) it publishes and plays. */
+  readonly publishing: readonly string[];
+  readonly playing: readonly string[];
+}
+
+/** Options of {@link RtmpServer.requestReconnect}. */
+export interface ReconnectRequestOptions {
+  /** Where to reconnect: absolute, or relative to the client's tcUrl; absent, the same URL. */
+  readonly tcUrl?: string;
+  readonly description?: string;
+  /** Which connections to ask. @default every connection that has connected */
+  readonly filter?: (connection: ConnectionInfo) => boolean;
+}
+
 /** The named defaults of {@link RtmpServerOptions}' limits and deadlines. */
 export const RTMP_SERVER_DEFAULTS = {
   host: '127.0.0.1',
@@ -287,6 +306,25 @@ export class RtmpServer {
     return { connections: this.#connections.size, bytesIn, bytesOut };
   }
 
+  /**
+   * Sends Enhanced RTMP's ReconnectRequest to the matching connections (a graceful drain before a
+   * redeploy, or a move to another server with `tcUrl`). Clients that honour it (`keepConnected`)
+   * open a new connection and move their streams there at a keyframe, then close this one. While a
+   * publisher that was asked moves, a new publish of its stream is let in as its successor and
+   * takes the stream over, players and join cache kept, at its first media message.
+   * @returns how many connections were asked
+   */
+  requestReconnect(options: ReconnectRequestOptions = {}): number {
+    let asked = 0;
+    for (const connection of this.#connections) {
+      if (connection.info.connect === undefined || (options.filter && !options.filter(connection.info)))
+        continue;
+      connection.askToReconnect(options);
+      asked++;
+    }
+    return asked;
+  }
+
   /** Connections open now. */
   get connections(): number {
     return this.#connections.size;
@@ -386,6 +424,8 @@ class Connection {
   readonly #playing = new Map<number, { stream: LiveStream<Connection>; player: Player }>();
   readonly #deadline: NodeJS.Timeout;
   #closed = false;
+  /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
+  reconnectRequested = false;
   /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
   #backlogSince: number | undefined;
 
@@ -505,8 +545,10 @@ class Connection {
           (verdict) => this.#publish(event.streamId, info, verdict !== true),
           (verdict) => {
             // E1: one publisher per name; the first is untouched unless the hook said replace.
+            // A publisher asked to reconnect may be followed by one successor (its new connection).
             const stream = this.server.streams.get(this.#key(event.name));
-            return stream?.publisher && verdict === true
+            const moving = stream?.publisher?.connection.reconnectRequested && !stream.successor;
+            return stream?.publisher && verdict === true && !moving
               ? { allow: false, description: 'Already publishing' }
               : verdict;
           },
@@ -600,6 +642,21 @@ class Connection {
     };
   }
 
+  /** What {@link RtmpServer.requestReconnect}'s filter sees. */
+  get info(): ConnectionInfo {
+    return {
+      remoteAddress: this.address,
+      connect: this.#connect,
+      publishing: [...this.#published.values()].map((stream) => stream.key),
+      playing: [...this.#playing.values()].map(({ stream }) => stream.key),
+    };
+  }
+
+  askToReconnect(options: { readonly tcUrl?: string; readonly description?: string }): void {
+    this.reconnectRequested = true;
+    this.write(this.session.requestReconnect(options));
+  }
+
   #stream(name: string): LiveStream<Connection> {
     const key = this.#key(name);
     let stream = this.server.streams.get(key);
@@ -614,6 +671,13 @@ class Connection {
   #publish(streamId: number, info: RequestInfo, replace: boolean): void {
     const stream = this.#stream(info.name);
     const current = stream.publisher;
+    if (current && !replace && current.connection.reconnectRequested && !stream.successor) {
+      stream.successor = { connection: this, streamId, info };
+      this.#published.set(streamId, stream);
+      this.#publishedAt = Date.now();
+      report(diagnostics.publish, () => ({ stream: stream.key, remoteAddress: this.address }));
+      return;
+    }
     if (current && replace) {
       // The stream changes hands: the old connection goes without unpublishing to the players.
       current.connection.#published.delete(current.streamId);
@@ -635,11 +699,35 @@ class Connection {
       player.connection.write(player.connection.session.notify(player.streamId, 'published'));
   }
 
+  /** The successor's first media: it publishes the stream from now on; the old publisher is let go. */
+  #takeOver(stream: LiveStream<Connection>): void {
+    const old = stream.publisher;
+    if (old) old.connection.#released(old.streamId);
+    stream.publisher = stream.successor;
+    stream.successor = undefined;
+  }
+
+  /** This connection no longer publishes `streamId` (its successor does); it may still close it. */
+  #released(streamId: number): void {
+    this.#published.delete(streamId);
+    if (this.#published.size === 0) this.#publishedAt = this.#lastMedia = undefined;
+  }
+
   #unpublish(streamId: number): void {
     const stream = this.#published.get(streamId);
     if (!stream) return;
-    this.#published.delete(streamId);
-    if (this.#published.size === 0) this.#publishedAt = this.#lastMedia = undefined;
+    this.#released(streamId);
+    const { successor } = stream;
+    if (successor?.connection === this && successor.streamId === streamId) {
+      stream.successor = undefined; // it left before taking over: the publisher goes on
+      return;
+    }
+    if (successor) {
+      // The moving publisher left first: its successor has the stream now, players undisturbed.
+      stream.publisher = successor;
+      stream.successor = undefined;
+      return;
+    }
     stream.publisher = undefined;
     stream.cache.clear();
     this.#observe(() => this.server.options.observe?.unpublished?.(stream.key));
@@ -678,6 +766,8 @@ class Connection {
   #broadcast(streamId: number, message: RawMessage): void {
     const stream = this.#published.get(streamId);
     if (!stream) return;
+    if (stream.successor?.connection === this && stream.successor.streamId === streamId)
+      this.#takeOver(stream);
     const now = Date.now();
     this.#lastMedia = now;
     let info: MediaInfo;
