@@ -35,6 +35,7 @@ export {
   keepConnected,
   RETRYABLE_ERROR_CODES,
 } from './node/keep-connected';
+export { type TrackFrame, trackFrames } from './node/track-frames';
 // URLs
 export {
   DEFAULT_RTMP_PORT,

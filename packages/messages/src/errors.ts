@@ -10,6 +10,8 @@ export type MessageErrorCode =
   | 'MESSAGE_UNSUPPORTED_FORMAT'
   /** A body shorter than its fields (user control, shared object, media header, aggregate). */
   | 'MESSAGE_TRUNCATED'
+  /** An Enhanced RTMP FourCC that is not four printable ASCII characters. */
+  | 'MESSAGE_BAD_FOURCC'
   /** An aggregate whose sub-message overruns it or whose back-pointer is wrong. */
   | 'MESSAGE_BAD_AGGREGATE'
   /** A command argument with the wrong type or value (connect without an object, bad stream name or id). */

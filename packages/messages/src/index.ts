@@ -90,6 +90,13 @@ export {
   SoundFormat,
 } from './media/audio-header';
 export type { MultitrackType } from './media/enhanced-body';
+export {
+  buildAudioBody,
+  buildVideoBody,
+  type EnhancedAudioFrame,
+  type EnhancedTrack,
+  type EnhancedVideoFrame,
+} from './media/enhanced-builder';
 // Audio and video payload headers
 export { FourCc, fourCcToNumber, numberToFourCc } from './media/fourcc';
 export { isDecoderSetup, type MediaInfo, type MediaKind, mediaInfo, mediaKind } from './media/media-kind';

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { connect, type TrackFrame, trackFrames } from '@rtmp/client';
 import {
   type Demuxed,
   deferCleanups,
@@ -84,3 +86,97 @@ describe.skipIf(!peerAvailable('ffmpeg'))('Enhanced RTMP with FFmpeg 8.1 publish
     },
   );
 });
+
+const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
+const MULTITRACK: ModernMediaSpec = { video: ['h264', 'hevc'], audio: ['aac', 'opus'] };
+const FOURCC: Record<string, string> = { h264: 'avc1', hevc: 'hvc1', aac: 'mp4a', opus: 'Opus' };
+
+/** Each source stream as (kind, track id): the n-th video stream is video track n, and so for audio. */
+const trackOf = (source: Demuxed) => {
+  const seen = { video: 0, audio: 0 };
+  return source.streams.map((stream) => ({ kind: stream.type, trackId: seen[stream.type]++ }));
+};
+
+describe.skipIf(!peerAvailable('ffmpeg'))(
+  'Enhanced RTMP multitrack between our client and FFmpeg 8.1',
+  () => {
+    it('our client publishes H.264 + HEVC and AAC + Opus as multitrack, Opus with ModEx nanosecond offsets; FFmpeg 8.1 plays every track, packets identical', async () => {
+      const file = await modernMedia(MULTITRACK);
+      const source = await demuxWithFfmpeg8(file, { withData: true });
+      const tracks = trackOf(source);
+      const { server, url } = await startServer(defer);
+      const playing = demuxWithFfmpeg8(`${url}/cam`);
+      await waitFor(() => server.stats().some((s) => s.players === 1));
+      const connection = await connect(url, { enhancedRtmp: true });
+      defer(() => connection.close());
+      const publisher = await connection.publish('cam');
+      for (const [index, stream] of source.streams.entries()) {
+        const track = {
+          trackId: tracks[index]!.trackId,
+          fourCc: FOURCC[stream.codec]!,
+          data: stream.config!,
+        };
+        if (stream.type === 'video')
+          await publisher.writeVideoFrame(0, { frameType: 1, packetType: 'sequence-start', tracks: [track] });
+        else await publisher.writeAudioFrame(0, { packetType: 'sequence-start', tracks: [track] });
+      }
+      for (const packet of source.packets) {
+        const stream = source.streams[packet.stream]!;
+        const { trackId } = tracks[packet.stream]!;
+        const track = {
+          trackId,
+          fourCc: FOURCC[stream.codec]!,
+          data: packet.data!,
+          compositionTime: packet.pts - packet.dts,
+        };
+        if (stream.type === 'video') {
+          await publisher.writeVideoFrame(packet.dts, {
+            frameType: packet.keyframe ? 1 : 2,
+            packetType: 'coded-frames',
+            tracks: [track],
+          });
+        } else {
+          await publisher.writeAudioFrame(packet.dts, {
+            packetType: 'coded-frames',
+            tracks: [track],
+            ...(trackId === 1 ? { timestampOffsetNanoseconds: 250_000 } : {}),
+          });
+        }
+      }
+      await publisher.close();
+      const played = await playing;
+      expect(played.streams.map((s) => [s.type, s.codec, s.extradata])).toEqual(
+        source.streams.map((s) => [s.type, s.codec, s.extradata]),
+      );
+      expect(perStream(played)).toEqual(perStream(source));
+    });
+
+    it("FFmpeg 8.1 publishes multitrack; our player yields every track's frames, configuration first, identical to the source", async () => {
+      const file = await modernMedia(MULTITRACK);
+      const source = await demuxWithFfmpeg8(file, { withData: true });
+      const { server, url } = await startServer(defer);
+      const connection = await connect(url, { enhancedRtmp: true });
+      defer(() => connection.close());
+      const frames: TrackFrame[] = [];
+      const collecting = (async () => {
+        for await (const frame of trackFrames(await connection.play('cam'))) frames.push(frame);
+      })();
+      await waitFor(() => server.stats().some((s) => s.players === 1));
+      await publishWithFfmpeg8(file, `${url}/cam`, { realtime: false });
+      await collecting;
+      trackOf(source).forEach(({ kind, trackId }, index) => {
+        const mine = frames.filter((f) => f.kind === kind && f.trackId === trackId);
+        const stream = source.streams[index]!;
+        expect(mine[0], `${kind} track ${trackId}`).toMatchObject({
+          packetType: 'sequence-start',
+          fourCc: FOURCC[stream.codec],
+        });
+        expect(md5(mine[0]!.data), `${kind} track ${trackId} configuration`).toBe(stream.extradata);
+        const coded = mine.filter((f) => f.packetType === 'coded-frames').map((f) => md5(f.data));
+        expect(coded, `${kind} track ${trackId}`).toEqual(
+          source.packets.filter((p) => p.stream === index).map((p) => p.md5),
+        );
+      });
+    });
+  },
+);

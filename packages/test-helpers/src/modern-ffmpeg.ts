@@ -25,6 +25,8 @@ export interface DemuxedPacket {
   readonly keyframe: boolean;
   readonly size: number;
   readonly md5: string;
+  /** The bytes, with `withData`. */
+  readonly data?: Uint8Array;
 }
 
 /** What FFmpeg demuxed: each stream's codec (FFmpeg's name) and whether it has configuration, and the packets. */
@@ -160,7 +162,7 @@ export async function publishWithFfmpeg8(
  */
 export async function demuxWithFfmpeg8(
   source: string,
-  options: { readonly signal?: AbortSignal } = {},
+  options: { readonly signal?: AbortSignal; readonly withData?: boolean } = {},
 ): Promise<Demuxed> {
   const { Demuxer, avGetCodecName } = await loadNodeAv();
   const input = await Demuxer.open(source);
@@ -179,6 +181,7 @@ export async function demuxWithFfmpeg8(
         md5: createHash('md5')
           .update(data ?? new Uint8Array())
           .digest('hex'),
+        ...(options.withData ? { data: Uint8Array.from(data ?? []) } : {}),
       });
       packet.free();
     }
@@ -188,6 +191,7 @@ export async function demuxWithFfmpeg8(
       extradata: stream.codecpar.extradata
         ? createHash('md5').update(stream.codecpar.extradata).digest('hex')
         : '',
+      ...(options.withData && stream.codecpar.extradata ? { config: Uint8Array.from(stream.codecpar.extradata) } : {}),
     }));
     return { streams, packets };
   } finally {

@@ -1,6 +1,15 @@
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { type ConnectionOptions as TlsOptions, connect as tlsConnect } from 'node:tls';
-import { type PlayOptions, type PublishType, StatusCode, type StatusInfo } from '@rtmp/messages';
+import {
+  buildAudioBody,
+  buildVideoBody,
+  type EnhancedAudioFrame,
+  type EnhancedVideoFrame,
+  type PlayOptions,
+  type PublishType,
+  StatusCode,
+  type StatusInfo,
+} from '@rtmp/messages';
 import {
   type ClientEvent,
   type ClientOutput,
@@ -490,6 +499,25 @@ export class RtmpPublisher {
   /** Sends one video message: an FLV VIDEODATA body, timestamp in ms. Backpressure as {@link RtmpPublisher.writeAudio}. */
   writeVideo(timestamp: number, payload: Uint8Array): Promise<void> {
     return this.#media({ type: 'video', timestamp, payload });
+  }
+
+  /**
+   * Sends an Enhanced RTMP video frame built from its parts: any FourCC, one track or several
+   * (a track id other than 0, or several tracks, makes it multitrack), and an optional nanosecond
+   * timestamp offset (ModEx). Backpressure as {@link RtmpPublisher.writeAudio}.
+   * @throws RangeError for a frame that cannot be written (see `buildVideoBody`).
+   * @example
+   * ```ts
+   * await publisher.writeVideoFrame(0, { frameType: 1, packetType: 'sequence-start', tracks: [{ trackId: 1, fourCc: 'hvc1', data: hvcC }] });
+   * ```
+   */
+  writeVideoFrame(timestamp: number, frame: EnhancedVideoFrame): Promise<void> {
+    return this.writeVideo(timestamp, buildVideoBody(frame));
+  }
+
+  /** Sends an Enhanced RTMP audio frame built from its parts, as {@link RtmpPublisher.writeVideoFrame}. */
+  writeAudioFrame(timestamp: number, frame: EnhancedAudioFrame): Promise<void> {
+    return this.writeAudio(timestamp, buildAudioBody(frame));
   }
 
   /** Sends a data message body as is (AMF0 values, e.g. from an FLV script tag). */

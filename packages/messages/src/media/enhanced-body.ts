@@ -58,6 +58,17 @@ export class MediaReader {
   fourCc(): string {
     this.need(4, 'a FourCC');
     const p = this.payload;
+    for (let i = this.at; i < this.at + 4; i++) {
+      if (p[i]! < 0x20 || p[i]! > 0x7e) {
+        throw new MessageError(
+          'MESSAGE_BAD_FOURCC',
+          `a FourCC must be four printable ASCII characters, got byte ${p[i]} at ${i}`,
+          {
+            typeId: this.typeId,
+          },
+        );
+      }
+    }
     const value = String.fromCharCode(p[this.at]!, p[this.at + 1]!, p[this.at + 2]!, p[this.at + 3]!);
     this.at += 4;
     return value;
