@@ -191,7 +191,9 @@ export async function demuxWithFfmpeg8(
       extradata: stream.codecpar.extradata
         ? createHash('md5').update(stream.codecpar.extradata).digest('hex')
         : '',
-      ...(options.withData && stream.codecpar.extradata ? { config: Uint8Array.from(stream.codecpar.extradata) } : {}),
+      ...(options.withData && stream.codecpar.extradata
+        ? { config: Uint8Array.from(stream.codecpar.extradata) }
+        : {}),
     }));
     return { streams, packets };
   } finally {
