@@ -10,6 +10,8 @@ export type MessageErrorCode =
   | 'MESSAGE_UNSUPPORTED_FORMAT'
   /** A body shorter than its fields (user control, shared object, media header, aggregate). */
   | 'MESSAGE_TRUNCATED'
+  /** More ModEx prefixes than `MAX_MODEX_PREFIXES` in one Enhanced RTMP media message. */
+  | 'MESSAGE_BAD_MODEX'
   /** An Enhanced RTMP FourCC that is not four printable ASCII characters. */
   | 'MESSAGE_BAD_FOURCC'
   /** An aggregate whose sub-message overruns it or whose back-pointer is wrong. */

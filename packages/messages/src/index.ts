@@ -89,7 +89,7 @@ export {
   parseAudioHeader,
   SoundFormat,
 } from './media/audio-header';
-export type { MultitrackType } from './media/enhanced-body';
+export { MAX_MODEX_PREFIXES, type MultitrackType } from './media/enhanced-body';
 export {
   buildAudioBody,
   buildVideoBody,

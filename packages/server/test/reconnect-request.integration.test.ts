@@ -142,7 +142,7 @@ describe('ReconnectRequest', () => {
     expect(audioOf(got)).toEqual(allAudio);
   });
 
-  it('a plain connection hears the request with the URL resolved against its own; one that never moves keeps working', async () => {
+  it('G6: a plain connection hears the request with the URL resolved against its own; one that never moves keeps working', async () => {
     const { server, url } = await startServer(defer);
     const connection = await connect(`${url}?token=1`);
     defer(() => connection.close());

@@ -3,6 +3,13 @@ import { MessageError } from '../errors';
 // The parts of an Enhanced RTMP audio or video body that both share (../shared/rtmp-notes.md §9.4,
 // §9.5): ModEx prefixes, then one track or a multitrack list.
 
+/**
+ * ModEx prefixes read before a media message is refused (`MESSAGE_BAD_MODEX`). The spec defines
+ * one modifier (TimestampOffsetNano), so a real message has one or two; a chain of thousands in a
+ * big message is an attack on the parser's time.
+ */
+export const MAX_MODEX_PREFIXES = 8;
+
 /** How tracks are packed in a multitrack message. */
 export type MultitrackType = 'one-track' | 'many-tracks' | 'many-tracks-many-codecs';
 const MULTITRACK_TYPES: readonly MultitrackType[] = ['one-track', 'many-tracks', 'many-tracks-many-codecs'];
@@ -27,7 +34,7 @@ export class MediaReader {
   at = 1;
   constructor(
     readonly payload: Uint8Array,
-    private readonly typeId: number,
+    readonly typeId: number,
   ) {}
 
   need(count: number, what: string): void {
@@ -93,7 +100,15 @@ export function readEnhancedBody(
 ): EnhancedBody {
   let packetType = firstPacketType;
   let timestampOffsetNanoseconds = 0;
+  let prefixes = 0;
   while (packetType === 7) {
+    if (++prefixes > MAX_MODEX_PREFIXES) {
+      throw new MessageError(
+        'MESSAGE_BAD_MODEX',
+        `more than ${MAX_MODEX_PREFIXES} ModEx prefixes in one media message`,
+        { typeId: reader.typeId },
+      );
+    }
     // ModEx: u8 (size - 1), or 0xFF and u16 (size - 1); data; then modExType << 4 | next packet type.
     let size = reader.u8('a ModEx size') + 1;
     if (size === 256) size = ((reader.u8('a ModEx size') << 8) | reader.u8('a ModEx size')) + 1;
