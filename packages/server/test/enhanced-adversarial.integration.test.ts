@@ -35,7 +35,8 @@ async function bystander(url: string) {
   return {
     /** Sends one frame and waits until the player has it: the stream still flows. */
     async flows(): Promise<void> {
-      const at = (timestamp += 40);
+      timestamp += 40;
+      const at = timestamp;
       await publisher.writeVideo(at, Uint8Array.of(0x17, 1, 0, 0, 0, 0x65));
       await waitFor(() => got.includes(at));
     },
@@ -132,7 +133,7 @@ describe('Enhanced RTMP hostile publishers', () => {
     await expect(connect(url, { enhancedRtmp: { fourCcList: huge } })).rejects.toMatchObject({
       code: expect.stringMatching(/^CLIENT_/),
     });
-    const odd = await connect(url, { connect: { capsEx: 'everything' } });
+    const odd = await connect(url, { connect: JSON.parse('{"capsEx":"everything"}') });
     defer(() => odd.close());
     expect(odd.serverProperties).toEqual({ fmsVer: 'FMS/3,0,1,123', capabilities: 31 });
   });

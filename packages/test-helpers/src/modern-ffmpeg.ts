@@ -34,7 +34,10 @@ export interface Demuxed {
   readonly streams: readonly {
     readonly codec: string;
     readonly type: 'video' | 'audio';
+    /** MD5 of the codec configuration (extradata), '' for none. */
     readonly extradata: string;
+    /** The configuration itself, with `withData`. */
+    readonly config?: Uint8Array;
   }[];
   readonly packets: readonly DemuxedPacket[];
 }
