@@ -27,6 +27,28 @@ describe('LiveStream figures', () => {
     expect(stream.stats()).toMatchObject({ videoCodec: 'hvc1', audioCodec: 'Opus' });
   });
 
+  it('lists every track with its codec, as FFmpeg 8.1 sends a multitrack stream; HDR metadata names none', () => {
+    const stream = new LiveStream('live/a', 100, 1 << 20);
+    const hvc1 = [0x68, 0x76, 0x63, 0x31];
+    const opus = [0x4f, 0x70, 0x75, 0x73];
+    stream.add(video([0x17, 0, 0, 0, 0, 1, 0x64]), 0);
+    stream.add(video([0x96, 0x00, ...hvc1, 1, 1]), 0);
+    stream.add(audio([0xaf, 0, 0x12, 0x10]), 0);
+    stream.add(audio([0x95, 0x00, ...opus, 1, 0x4f]), 0);
+    stream.add(audio([0x95, 0x04, ...opus, 1, 1, 2, 0]), 0);
+    stream.add(video([0xd4, ...hvc1, 2, 0, 9]), 0); // colorInfo of the HEVC track, sent without a track id
+    expect(stream.stats()).toMatchObject({
+      videoCodec: 'avc1',
+      audioCodec: 'mp4a',
+      tracks: [
+        { kind: 'video', trackId: 0, codec: 'avc1' },
+        { kind: 'video', trackId: 1, codec: 'hvc1' },
+        { kind: 'audio', trackId: 0, codec: 'mp4a' },
+        { kind: 'audio', trackId: 1, codec: 'Opus' },
+      ],
+    });
+  });
+
   it('measures the published bitrate over its window and lists players', () => {
     const stream = new LiveStream('live/a', 100, 1 << 20);
     const start = Date.now();

@@ -1,6 +1,13 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
-import { audioCodec, type MediaInfo, mediaInfo, videoCodec } from '@rtmp/messages';
+import {
+  audioCodec,
+  type MediaInfo,
+  mediaInfo,
+  parseAudioHeader,
+  parseVideoHeader,
+  videoCodec,
+} from '@rtmp/messages';
 import { RtmpServerError } from '../errors';
 import { JoinCache } from '../join-cache';
 import type { RequestInfo } from './rtmp-server';
@@ -49,6 +56,12 @@ export interface StreamStats {
   /** FourCC from the last sequence header (`avc1`, `hvc1`, `av01`, `mp4a`, `Opus`, ...), or `codec-<id>`/`format-<n>`. */
   readonly videoCodec: string | undefined;
   readonly audioCodec: string | undefined;
+  /** Every track whose configuration was published: kind, track id (0 the default) and codec. */
+  readonly tracks: readonly {
+    readonly kind: 'video' | 'audio';
+    readonly trackId: number;
+    readonly codec: string;
+  }[];
   /** Messages dropped over all players. */
   readonly dropped: number;
   readonly players: number;
@@ -81,6 +94,8 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
   readonly #tracks = new Set<string>();
   #videoCodec: string | undefined;
   #audioCodec: string | undefined;
+  /** Codec by `video:<id>` / `audio:<id>`, from each track's sequence header. */
+  readonly #trackCodecs = new Map<string, string>();
   #windowStart = Date.now();
   #windowBytes = 0;
   #bitrateKbps = 0;
@@ -105,15 +120,32 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
     this.messages++;
     this.bytes += message.payload.length;
     this.cache.add(message, info);
-    if (kind === 'video-config') this.#videoCodec = videoCodec(message.payload);
+    // Sequence headers name codecs (not HDR metadata or multichannel configuration).
+    const sequence = info.slot?.endsWith('/sequence') && (kind === 'video-config' || kind === 'audio-config');
+    if (sequence) this.#noteTrackCodecs(message, kind === 'video-config' ? 'video' : 'audio');
+    if (sequence && kind === 'video-config' && info.trackIds.includes(0))
+      this.#videoCodec = videoCodec(message.payload);
     // Audio codecs without a sequence header (MP3, ...) are named by their first frame.
-    if (kind === 'audio-config' || (kind === 'audio' && this.#audioCodec === undefined))
+    if (
+      (kind === 'audio-config' && info.trackIds.includes(0)) ||
+      (kind === 'audio' && this.#audioCodec === undefined)
+    )
       this.#audioCodec = audioCodec(message.payload);
     this.#windowBytes += message.payload.length;
     if (now - this.#windowStart >= BITRATE_WINDOW_MS) {
       this.#bitrateKbps = Math.round((this.#windowBytes * 8) / (now - this.#windowStart));
       this.#windowStart = now;
       this.#windowBytes = 0;
+    }
+  }
+
+  /** Sequence headers are rare: their tracks' codecs are read from the header each time. */
+  #noteTrackCodecs(message: RawMessage, kind: 'video' | 'audio'): void {
+    const header = kind === 'video' ? parseVideoHeader(message.payload) : parseAudioHeader(message.payload);
+    const legacy = kind === 'video' ? videoCodec(message.payload) : audioCodec(message.payload);
+    for (const track of header.tracks) {
+      const codec = track.fourCc ?? legacy;
+      if (codec !== undefined) this.#trackCodecs.set(`${kind}:${track.trackId}`, codec);
     }
   }
 
@@ -140,6 +172,10 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
       bitrateKbps: this.#bitrateKbps,
       videoCodec: this.#videoCodec,
       audioCodec: this.#audioCodec,
+      tracks: [...this.#trackCodecs].map(([track, codec]) => {
+        const [kind, id] = track.split(':') as ['video' | 'audio', string];
+        return { kind, trackId: Number(id), codec };
+      }),
       dropped: this.dropped,
       players: this.players.size,
       playerDetails: [...this.players].map((player) => ({
