@@ -128,7 +128,8 @@ const milliseconds = (value: bigint, timeBase: { num: number; den: number }) =>
 
 /**
  * FFmpeg 8.1 publishes `file` to `url` as FLV (Enhanced RTMP for modern codecs and second tracks),
- * copying its packets, at real time unless `realtime: false`. Resolves when it has closed.
+ * copying its packets, at real time unless `realtime: false`. `url` may be a file path: then it
+ * writes an Enhanced FLV file. Resolves when it has closed.
  */
 export async function publishWithFfmpeg8(
   file: string,
