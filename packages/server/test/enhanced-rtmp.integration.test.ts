@@ -180,3 +180,43 @@ describe.skipIf(!peerAvailable('ffmpeg'))(
     });
   },
 );
+
+describe('Enhanced RTMP per-track metadata and ModEx through the join cache', () => {
+  it('a late player gets onMetaData with its track info maps, and a ModEx-prefixed keyframe byte for byte with its nanoseconds', async () => {
+    const { server, url } = await startServer(defer);
+    const encoder = await connect(url, { enhancedRtmp: true });
+    defer(() => encoder.close());
+    const publisher = await encoder.publish('cam');
+    const metadata = {
+      width: 1920,
+      videoTrackIdInfoMap: { '1': { width: 1280, height: 720, videodatarate: 2500 } },
+      audioTrackIdInfoMap: { '1': { audiosamplerate: 48000, channels: 2 } },
+    };
+    await publisher.setMetadata(metadata);
+    const hvc1 = { fourCc: 'hvc1', data: Uint8Array.of(1, 1, 0x60) };
+    await publisher.writeVideoFrame(0, { frameType: 1, packetType: 'sequence-start', tracks: [hvc1] });
+    const keyframe = {
+      frameType: 1,
+      packetType: 'coded-frames' as const,
+      tracks: [{ ...hvc1, data: Uint8Array.of(0, 0, 0, 1, 0x26) }],
+    };
+    await publisher.writeVideoFrame(40, { ...keyframe, timestampOffsetNanoseconds: 123_456 });
+    await waitFor(() => server.stats().some((s) => s.messages === 3));
+
+    const viewer = await connect(url, { enhancedRtmp: true });
+    defer(() => viewer.close());
+    const player = await viewer.play('cam');
+    const seen: unknown[] = [];
+    for await (const event of player) {
+      if (event.type === 'data' && event.name === 'onMetaData') seen.push([event.name, event.values[0]]);
+      if (event.type === 'video') seen.push([...event.payload]);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([
+      ['onMetaData', metadata],
+      [0x90, 0x68, 0x76, 0x63, 0x31, 1, 1, 0x60],
+      // ModEx (size 3, 123456 ns, then CodedFrames), hvc1, composition time 0, the NAL unit
+      [0x97, 2, 0x01, 0xe2, 0x40, 0x01, 0x68, 0x76, 0x63, 0x31, 0, 0, 0, 0, 0, 0, 1, 0x26],
+    ]);
+  });
+});
