@@ -13,9 +13,12 @@ import {
   buildDeleteStream,
   buildFCPublish,
   buildFCUnpublish,
+  buildPause,
   buildPlay,
   buildPublish,
+  buildReceive,
   buildReleaseStream,
+  buildSeek,
   buildSetDataFrame,
   CapsEx,
   type CommandMessage,
@@ -367,6 +370,31 @@ export class ClientSession {
     const typeId = kind === 'audio' ? 8 : kind === 'video' ? 9 : 18;
     const csid = kind === 'audio' ? CSID.audio : kind === 'video' ? CSID.video : CSID.data;
     return this.#encoder.encode({ typeId, streamId, timestamp, payload }, csid);
+  }
+
+  /**
+   * A player's control of its stream: `pause` (true pauses, false resumes, at `milliseconds` of
+   * the stream), `receiveAudio` / `receiveVideo` (false turns that kind off), `seek`.
+   * @throws {@link RtmpClientError} `CLIENT_INVALID_STATE` unless `streamId` is playing.
+   */
+  control(
+    streamId: number,
+    control:
+      | { readonly kind: 'pause'; readonly paused: boolean; readonly milliseconds: number }
+      | { readonly kind: 'receive-audio' | 'receive-video'; readonly enabled: boolean }
+      | { readonly kind: 'seek'; readonly milliseconds: number },
+  ): ClientOutput {
+    if (this.#streams.get(streamId)?.role !== 'play')
+      throw new RtmpClientError('CLIENT_INVALID_STATE', `stream ${streamId} is not playing`);
+    const output: ClientOutput = { send: [], events: [] };
+    const message =
+      control.kind === 'pause'
+        ? buildPause(streamId, control.paused, control.milliseconds)
+        : control.kind === 'seek'
+          ? buildSeek(streamId, control.milliseconds)
+          : buildReceive(control.kind === 'receive-audio' ? 'audio' : 'video', streamId, control.enabled);
+    this.#sendMessage(output, message, CSID.stream);
+    return output;
   }
 
   /** Ends a publish (FCUnpublish, deleteStream) or a play (deleteStream). */

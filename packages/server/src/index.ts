@@ -13,6 +13,14 @@
  * @packageDocumentation
  */
 
+export {
+  type Admission,
+  type AdmissionLimits,
+  type AdmissionState,
+  admit,
+  type QueueState,
+  type VideoTracks,
+} from './admission';
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
 export { diagnostics } from './node/diagnostics';

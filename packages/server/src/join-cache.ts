@@ -35,6 +35,16 @@ export class JoinCache {
     private readonly maxBytes = DEFAULT_GOP_CACHE_MAX_BYTES,
   ) {}
 
+  /** Whether it holds a GOP from a keyframe: a player joining now starts on one. */
+  get keyed(): boolean {
+    return this.#keyed;
+  }
+
+  /** Metadata and every track's configuration, without the GOP: what a player resuming needs first. */
+  setup(): RawMessage[] {
+    return [...(this.#metadata ? [this.#metadata] : []), ...this.#config.values()];
+  }
+
   /** Bytes held (GOP and configuration). */
   get bytes(): number {
     return this.#gopBytes + (this.#metadata?.payload.length ?? 0) + this.#configBytes;

@@ -37,6 +37,7 @@ import {
   parsePlay,
   parsePlay2,
   parsePublish,
+  parseSeek,
   parseStreamNameArgument,
   type RtmpMessage,
   StatusCode,
@@ -120,12 +121,16 @@ export type ServerEvent =
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
   /** A publish or play ended (FCUnpublish, closeStream, deleteStream). */
   | { readonly type: 'stream-closed'; readonly streamId: number; readonly role: 'publish' | 'play' }
-  /** A player paused or resumed, or turned audio or video off or on. */
+  /**
+   * A player paused or resumed (`enabled`: playing), turned audio or video off or on, or sought
+   * (`milliseconds`; the session has answered `NetStream.Seek.Notify`).
+   */
   | {
       readonly type: 'player-control';
       readonly streamId: number;
-      readonly control: 'pause' | 'receive-audio' | 'receive-video';
+      readonly control: 'pause' | 'receive-audio' | 'receive-video' | 'seek';
       readonly enabled: boolean;
+      readonly milliseconds?: number;
     }
   /** The client broke the protocol or sent an unusable connect: close the connection. */
   | { readonly type: 'protocol-error'; readonly error: RtmpServerError };
@@ -527,15 +532,9 @@ export class ServerSession {
         return;
       }
       case '_checkbw':
-        this.#sendMessage(
-          output,
-          buildError(transactionId, {
-            level: 'error',
-            code: StatusCode.CallFailed,
-            description: 'not supported',
-          }),
-          CSID.command,
-        );
+        // The answer to onBWDone (FFmpeg, librtmp and Flash send it): a plain result. Never another
+        // onBWDone, which FFmpeg would answer with another _checkbw, and so on.
+        this.#sendMessage(output, buildResult(transactionId, null, null), CSID.command);
         return;
       case 'getStreamLength':
         this.#sendMessage(output, buildResult(transactionId, null, 0), CSID.command);
@@ -557,15 +556,47 @@ export class ServerSession {
       case 'play2':
         this.#streamRequest(message, output);
         return;
+      case 'seek': {
+        if (this.#streams.get(message.streamId)?.role !== 'play') return;
+        let milliseconds: number;
+        try {
+          milliseconds = parseSeek(message);
+        } catch {
+          this.#status(
+            output,
+            message.streamId,
+            StatusCode.SeekFailed,
+            'seek needs a position ≥ 0 in ms',
+            'error',
+          );
+          return;
+        }
+        this.#status(
+          output,
+          message.streamId,
+          StatusCode.SeekNotify,
+          `Seeking ${milliseconds} (stream ID: ${message.streamId}).`,
+        );
+        output.events.push({
+          type: 'player-control',
+          streamId: message.streamId,
+          control: 'seek',
+          enabled: true,
+          milliseconds,
+        });
+        return;
+      }
       case 'pause':
+      case 'pauseRaw':
+      case 'pauseraw':
       case 'receiveAudio':
       case 'receiveVideo': {
         if (this.#streams.get(message.streamId)?.role !== 'play') return;
-        const enabled = name === 'pause' ? message.args[0] === false : message.args[0] !== false;
-        const control =
-          name === 'pause' ? 'pause' : name === 'receiveAudio' ? 'receive-audio' : 'receive-video';
+        const pause = name.startsWith('pause');
+        const enabled = pause ? message.args[0] === false : message.args[0] !== false;
+        const control = pause ? 'pause' : name === 'receiveAudio' ? 'receive-audio' : 'receive-video';
         output.events.push({ type: 'player-control', streamId: message.streamId, control, enabled });
-        if (name === 'pause') {
+        if (pause) {
           this.#status(
             output,
             message.streamId,

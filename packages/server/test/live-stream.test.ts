@@ -61,6 +61,10 @@ describe('LiveStream figures', () => {
       connection: { socket, address: '127.0.0.1' },
       streamId: 1,
       waitingForKeyframe: false,
+      paused: false,
+      audioOff: false,
+      videoOff: false,
+      videoStarted: undefined,
       congestedSince: undefined,
       dropped: 3,
     });

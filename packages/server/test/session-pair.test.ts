@@ -1,5 +1,7 @@
 // ServerSession against the toolkit's own ClientSession, in memory, byte by byte.
+import { ChunkDecoder, ChunkEncoder } from '@rtmp/chunk';
 import { type ClientEvent, ClientSession } from '@rtmp/client';
+import { buildCheckBandwidth, decodeMessage, encodeMessage } from '@rtmp/messages';
 import { type ServerEvent, ServerSession } from '@rtmp/server';
 import { describe, expect, it } from 'vitest';
 
@@ -137,5 +139,23 @@ describe('ServerSession with ClientSession', () => {
     });
 
     expect(() => pair.server.accept(99)).toThrow(expect.objectContaining({ code: 'SERVER_INVALID_STATE' }));
+  });
+
+  it('_checkbw (the answer to onBWDone) gets a _result with nulls, not _error, and no onBWDone back', () => {
+    const pair = new Pair();
+    pair.connectAndCreateStream();
+    const out = pair.server.receive(
+      Buffer.concat(new ChunkEncoder().encode(encodeMessage(buildCheckBandwidth(7)), 3)),
+    );
+    const answers = new ChunkDecoder().decode(Buffer.concat(out.send)).map((raw) => decodeMessage(raw));
+    expect(answers).toEqual([
+      expect.objectContaining({
+        type: 'command',
+        name: '_result',
+        transactionId: 7,
+        commandObject: null,
+        args: [null],
+      }),
+    ]);
   });
 });

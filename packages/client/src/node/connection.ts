@@ -670,6 +670,39 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     });
   }
 
+  /**
+   * Pauses the stream (`pause` true): the server stops sending media until {@link RtmpPlayer.resume}.
+   * Events already on their way still arrive.
+   */
+  pause(): void {
+    this.#control({ kind: 'pause', paused: true, milliseconds: this.#lastVideo ?? this.#lastAudio ?? 0 });
+  }
+
+  /** Resumes a paused stream: the server sends the codec configuration again, then video from a keyframe. */
+  resume(): void {
+    this.#control({ kind: 'pause', paused: false, milliseconds: this.#lastVideo ?? this.#lastAudio ?? 0 });
+  }
+
+  /** Turns audio off (`false`) or on again (`receiveAudio`). */
+  receiveAudio(enabled: boolean): void {
+    this.#control({ kind: 'receive-audio', enabled });
+  }
+
+  /** Turns video off (`false`) or on again, from the next keyframe (`receiveVideo`). */
+  receiveVideo(enabled: boolean): void {
+    this.#control({ kind: 'receive-video', enabled });
+  }
+
+  /** Seeks to `milliseconds` (on a live stream, servers restart it at its latest keyframe). */
+  seek(milliseconds: number): void {
+    this.#control({ kind: 'seek', milliseconds });
+  }
+
+  #control(control: Parameters<ClientSession['control']>[1]): void {
+    const target = this.#successor && !this.#moving ? this.#successor : this;
+    target.connection.send(target.connection.session.control(target.streamId, control));
+  }
+
   /** Stops playing (deleteStream); the iteration ends. The connection stays open. */
   async close(): Promise<void> {
     if (this.#successor) await this.#successor.close();

@@ -27,6 +27,7 @@ export const StatusCode = {
   PlayComplete: 'NetStream.Play.Complete',
   PlayInsufficientBandwidth: 'NetStream.Play.InsufficientBW',
   SeekNotify: 'NetStream.Seek.Notify',
+  SeekFailed: 'NetStream.Seek.Failed',
   PauseNotify: 'NetStream.Pause.Notify',
   UnpauseNotify: 'NetStream.Unpause.Notify',
   RecordStart: 'NetStream.Record.Start',

@@ -8,6 +8,7 @@ import {
   parseVideoHeader,
   videoCodec,
 } from '@rtmp/messages';
+import type { AdmissionState } from '../admission';
 import { RtmpServerError } from '../errors';
 import { JoinCache } from '../join-cache';
 import type { RequestInfo } from './rtmp-server';
@@ -27,13 +28,10 @@ export interface PlayerConnection {
   readonly address: string;
 }
 
-/** One player of a live stream: where shared bytes go, and its drop state. */
-export interface Player<C extends PlayerConnection = PlayerConnection> {
+/** One player of a live stream: where shared bytes go, and its admission state. */
+export interface Player<C extends PlayerConnection = PlayerConnection> extends AdmissionState {
   readonly connection: C;
   readonly streamId: number;
-  waitingForKeyframe: boolean;
-  congestedSince: number | undefined;
-  dropped: number;
 }
 
 /** Who publishes a live stream. */
@@ -90,6 +88,8 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
   messages = 0;
   bytes = 0;
   dropped = 0;
+  /** Whether video was ever published: an audio-only stream never waits for a keyframe. */
+  hasVideo = false;
   /** Every `audio:<id>` and `video:<id>` track seen, for the track limit. */
   readonly #tracks = new Set<string>();
   #videoCodec: string | undefined;
@@ -117,6 +117,7 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
   add(message: RawMessage, now: number, info: MediaInfo = mediaInfo(message)): void {
     if (info.trackIds.length > 1 || info.trackIds[0] !== 0) this.#countTracks(message.typeId, info.trackIds);
     const { kind } = info;
+    if (message.typeId === 9) this.hasVideo = true;
     this.messages++;
     this.bytes += message.payload.length;
     this.cache.add(message, info);

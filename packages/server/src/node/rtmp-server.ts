@@ -4,11 +4,13 @@ import type { RawMessage } from '@rtmp/chunk';
 import {
   type ConnectRequest,
   encodeMessage,
-  isDecoderSetup,
   type MediaInfo,
   type MediaKind,
   mediaInfo,
+  VideoFrameType,
+  videoFrameType,
 } from '@rtmp/messages';
+import { admit } from '../admission';
 import { RtmpServerError } from '../errors';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
@@ -579,6 +581,7 @@ class Connection {
         this.close();
         return;
       case 'player-control':
+        this.#control(event);
         return;
     }
   }
@@ -742,6 +745,11 @@ class Connection {
       connection: this,
       streamId,
       waitingForKeyframe: false,
+      paused: false,
+      audioOff: false,
+      videoOff: false,
+      // A player that comes before any keyframe gets the configuration and audio; video from keyframes.
+      videoStarted: stream.cache.keyed ? undefined : new Set(),
       congestedSince: undefined,
       dropped: 0,
     };
@@ -787,7 +795,8 @@ class Connection {
       this.close();
       return;
     }
-    const { kind } = info;
+    // A keyframe of whichever track: a player waiting for one track's keyframe starts that track here.
+    const keyframe = message.typeId === 9 && videoFrameType(message.payload) === VideoFrameType.Keyframe;
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const held = this.server.holdForBatch(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
@@ -796,7 +805,7 @@ class Connection {
     let firstBytes: Uint8Array | undefined;
     let others: Map<number, Uint8Array> | undefined;
     for (const player of stream.players) {
-      if (!this.#admit(player, kind, now, stream)) continue;
+      if (!this.#admit(player, info, keyframe, now, stream)) continue;
       const { session, socket } = player.connection;
       const key = player.streamId * 2 ** 32 + session.encoder.chunkSize;
       let bytes = key === firstKey ? firstBytes : others?.get(key);
@@ -818,29 +827,54 @@ class Connection {
     }
   }
 
-  /** Whether a player takes this message now, given what it has queued (F1, F2). */
-  #admit(player: Player, kind: MediaKind, now: number, stream: LiveStream<Connection>): boolean {
-    const options = this.server.options;
-    const budget = options.maxPlayerQueueBytes;
-    const queued = player.connection.socket.writableLength;
-    // The time bound: a socket that has not drained for this long belongs to a lagging player.
-    const backlogSince = player.connection.backlogSince;
-    const lagging = backlogSince !== undefined && now - backlogSince > options.maxPlayerQueueDelayMs;
-    const over = queued > budget || lagging;
-    if (isDecoderSetup(kind)) return true;
-    if (!over && !(player.waitingForKeyframe && kind !== 'keyframe')) {
-      if (queued <= budget / 2 || kind !== 'disposable') {
-        player.waitingForKeyframe = false;
-        player.congestedSince = undefined;
-        return true;
-      }
+  /** Whether a player takes this message now ({@link admit}); one over budget too long is closed. */
+  #admit(
+    player: Player,
+    info: MediaInfo,
+    keyframe: boolean,
+    now: number,
+    stream: LiveStream<Connection>,
+  ): boolean {
+    const { socket, backlogSince } = player.connection;
+    const dropped = player.dropped;
+    const queue = { bytes: socket.writableLength, backlogSince };
+    const tracks = { trackIds: info.trackIds, keyframe };
+    const admission = admit(player, info.kind, queue, now, stream.hasVideo, this.server.options, tracks);
+    stream.dropped += player.dropped - dropped;
+    if (admission === 'close') player.connection.close();
+    return admission === 'send';
+  }
+
+  /** What a player asked of its stream: pause, unpause, audio or video off and on, a seek. */
+  #control(event: Extract<ServerEvent, { type: 'player-control' }>): void {
+    const entry = this.#playing.get(event.streamId);
+    if (!entry) return;
+    const { player, stream } = entry;
+    const send = (messages: readonly RawMessage[]) => {
+      for (const message of messages)
+        this.write([this.session.encodeMedia({ ...message, streamId: player.streamId })]);
+    };
+    switch (event.control) {
+      case 'pause':
+        player.paused = !event.enabled;
+        if (event.enabled) {
+          // Unpaused: the configuration again, then video from the next keyframe.
+          send(stream.cache.setup());
+          player.waitingForKeyframe = stream.hasVideo;
+        }
+        return;
+      case 'receive-audio':
+        player.audioOff = !event.enabled;
+        return;
+      case 'receive-video':
+        player.videoOff = !event.enabled;
+        player.videoStarted = event.enabled && stream.hasVideo ? new Set() : undefined;
+        return;
+      case 'seek':
+        // A live stream has one position: as FMS and Wowza do, restart at its latest keyframe.
+        send(stream.cache.joinSequence());
+        player.videoStarted = stream.cache.keyed ? undefined : new Set();
+        return;
     }
-    // Over budget: drop, and resume only at a keyframe so the picture is not broken.
-    player.dropped++;
-    stream.dropped++;
-    if (kind === 'inter' || kind === 'keyframe' || kind === 'audio') player.waitingForKeyframe = true;
-    player.congestedSince ??= now;
-    if (over && now - player.congestedSince > options.playerDrainTimeoutMs) player.connection.close();
-    return false;
   }
 }
