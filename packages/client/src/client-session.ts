@@ -529,6 +529,20 @@ export class ClientSession {
         if (streamId !== undefined) output.events.push({ type: 'media', streamId, message });
         return;
       }
+      case 'aggregate':
+        // Wowza and FMS send media to players in aggregates: each sub-message as its own.
+        for (const sub of message.messages) {
+          if (sub.typeId !== 8 && sub.typeId !== 9 && sub.typeId !== 18) continue;
+          let decoded: RtmpMessage;
+          try {
+            decoded = decodeMessage(sub);
+          } catch (error) {
+            if (!MessageError.isInstance(error)) throw error;
+            continue; // an unreadable sub-message is skipped, as any unreadable message is
+          }
+          this.#handle(decoded, output);
+        }
+        return;
       case 'acknowledgement':
         output.events.push({ type: 'acknowledgement', sequenceNumber: message.sequenceNumber });
         return;

@@ -141,6 +141,32 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     expect(pair.events.filter((e) => e.type === 'media')).toEqual([]); // not a stream it plays
   });
 
+  it('splits an aggregate (as Wowza and FMS send to players) into its media messages, timestamps rebased on the aggregate', () => {
+    const pair = new Pair({}, 5, { player: true });
+    pair.take('connected');
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(1, 'cam'));
+    pair.take('play-started');
+    const sub = (typeId: number, timestamp: number, ...bytes: number[]) => ({
+      typeId,
+      streamId: 0,
+      timestamp,
+      payload: Uint8Array.from(bytes),
+    });
+    const messages = [sub(9, 5000, 0x17, 1, 9), sub(8, 5021, 0xaf, 1, 8), sub(9, 5040, 0x27, 1, 7)];
+    pair.fromServer(pair.server.send({ type: 'aggregate', streamId: 1, timestamp: 1000, messages }, 7));
+    expect(
+      pair.events
+        .filter((e) => e.type === 'media')
+        .map((e) => e.type === 'media' && [e.message.type, e.message.timestamp]),
+    ).toEqual([
+      ['video', 1000],
+      ['audio', 1021],
+      ['video', 1040],
+    ]);
+  });
+
   it("takes media on message stream 0 (node-media-server's habit) for the one stream it plays", () => {
     const pair = new Pair({}, 3, { player: true });
     pair.take('connected');

@@ -461,6 +461,14 @@ export class ServerSession {
         output.events.push({ type: 'media', streamId: message.streamId, message: media });
         return;
       }
+      case 'aggregate':
+        // Wowza, FMS and relays batch media this way: each audio, video and data sub-message is
+        // a media message of its own (its sizes and back-pointers were checked by the decoder).
+        if (this.#streams.get(message.streamId)?.role !== 'publish') return;
+        for (const sub of message.messages) {
+          if (sub.typeId === 8 || sub.typeId === 9 || sub.typeId === 18) this.#handle(sub, output);
+        }
+        return;
       default:
         return; // protocol control was applied by the chunk decoder; user control needs no answer
     }
