@@ -18,6 +18,7 @@ export {
   canBindIpv6Loopback,
   freePort,
   hasBinary,
+  ipv6Available,
   type ManagedProcess,
   type NginxRtmp,
   peerAvailable,
