@@ -85,6 +85,12 @@ export interface ReferenceServer {
   close(): Promise<void>;
 }
 
+/** The CLI flag (and API option) that raises each connection limit, for the refusal's log line. */
+const LIMIT_FLAGS = {
+  maxConnections: '--max-connections (server.maxConnections)',
+  maxConnectionsPerAddress: '--max-per-address (server.maxConnectionsPerAddress)',
+} as const;
+
 /** Connect requests, and names of ended streams, that the reference server keeps by default. */
 export const DEFAULT_HISTORY_LENGTH = 1000;
 
@@ -120,6 +126,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
             raise: 'messageLog.maxBytes',
           }),
         );
+  /** `option address` of the connection refusals logged so far. */
+  const refusalsLogged = new Set<string>();
   /** Streams whose publish ended, oldest first (a Set keeps insertion order). */
   const ended = new Set<string>();
   const live = new Set<string>();
@@ -149,10 +157,11 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           address: info.remoteAddress,
           reason: 'bad or missing key',
         });
+        // Unauthorized, with why: OBS and FFmpeg report it and stop instead of retrying.
         return {
           allow: false,
           description: 'a valid ?key= is required to publish',
-          code: 'NetStream.Publish.Denied',
+          code: 'NetStream.Publish.Unauthorized',
         };
       }
       if (
@@ -169,6 +178,22 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         ? (options.server?.onPlay?.(info) ?? true)
         : { allow: false, description: STREAM_NAME_RULE },
     observe: {
+      refused: ({ remoteAddress, option, limit }) => {
+        // Once per address and limit: a load test from one address must not flood the log.
+        const key = `${option} ${remoteAddress}`;
+        if (refusalsLogged.has(key)) return;
+        if (refusalsLogged.size >= 10_000) refusalsLogged.clear();
+        refusalsLogged.add(key);
+        log(
+          'warn',
+          'connection refused: over a limit (further refusals of this address for it are not logged)',
+          {
+            address: remoteAddress,
+            limit,
+            raise: LIMIT_FLAGS[option],
+          },
+        );
+      },
       connected: (connect, address) => {
         connects.push(connect);
         if (connects.length > historyLength) connects.shift(); // a long-running server keeps the latest only

@@ -137,11 +137,33 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     expect(heard).toBe(false);
   });
 
+  it('a connection refused for a limit is logged once at warn, with the address, the limit and the flag that raises it', async () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const server = await start({
+      server: { maxConnectionsPerAddress: 1 },
+      logger: (level, event, fields) => {
+        if (level === 'warn') warnings.push([event, fields]);
+      },
+    });
+    const first = await connect(`${server.url}/live`);
+    defer(() => first.close());
+    for (let i = 0; i < 3; i++) await expect(connect(`${server.url}/live`)).rejects.toBeDefined();
+    expect(warnings).toEqual([
+      [
+        'connection refused: over a limit (further refusals of this address for it are not logged)',
+        { address: '127.0.0.1', limit: 1, raise: '--max-per-address (server.maxConnectionsPerAddress)' },
+      ],
+    ]);
+  });
+
   it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);
     defer(() => connection.close());
-    await expect(connection.publish('cam')).rejects.toMatchObject({ statusCode: 'NetStream.Publish.Denied' });
+    await expect(connection.publish('cam')).rejects.toMatchObject({
+      statusCode: 'NetStream.Publish.Unauthorized',
+      description: 'a valid ?key= is required to publish',
+    });
     await expect(connection.publish('cam?key=wrong')).rejects.toMatchObject({
       code: 'CLIENT_PUBLISH_REJECTED',
     });

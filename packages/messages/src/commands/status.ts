@@ -16,6 +16,7 @@ export const StatusCode = {
   PublishIdle: 'NetStream.Publish.Idle',
   PublishRejected: 'NetStream.Publish.Rejected',
   PublishDenied: 'NetStream.Publish.Denied',
+  PublishUnauthorized: 'NetStream.Publish.Unauthorized',
   UnpublishSuccess: 'NetStream.Unpublish.Success',
   PlayStart: 'NetStream.Play.Start',
   PlayStop: 'NetStream.Play.Stop',

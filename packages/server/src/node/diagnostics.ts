@@ -14,6 +14,8 @@ export const diagnostics = {
   play: channel('rtmp:server:play'),
   /** `{ remoteAddress }` when a connection closes. */
   close: channel('rtmp:server:close'),
+  /** `{ remoteAddress, option, limit }` when a connection is refused for a connection limit. */
+  refused: channel('rtmp:server:refused'),
   /** `{ remoteAddress, error }` when a client breaks the protocol. */
   error: channel('rtmp:server:error'),
 } as const;

@@ -136,8 +136,18 @@ export interface RtmpServerOptions extends ServerSessionOptions {
     readonly published?: (key: string, info: RequestInfo) => void;
     /** Every audio, video and data message of a published stream (data without `@setDataFrame`). */
     readonly message?: (key: string, message: RawMessage) => void;
+    /** A connection refused at once for a connection limit: who, which option, and its value. */
+    readonly refused?: (refusal: ConnectionRefusal) => void;
     readonly unpublished?: (key: string) => void;
   };
+}
+
+/** A connection refused for a limit, as `observe.refused` and the `rtmp:server:refused` channel tell it. */
+export interface ConnectionRefusal {
+  readonly remoteAddress: string;
+  /** The option whose limit refused it. */
+  readonly option: 'maxConnections' | 'maxConnectionsPerAddress';
+  readonly limit: number;
 }
 
 /** A connection as {@link RtmpServer.requestReconnect}'s filter sees it. */
@@ -400,11 +410,17 @@ export class RtmpServer {
   #accept(socket: Socket): void {
     const address = socket.remoteAddress ?? 'unknown';
     const perAddress = this.#perAddress.get(address) ?? 0;
-    if (
-      this.#connections.size >= this.#options.maxConnections ||
-      perAddress >= this.#options.maxConnectionsPerAddress
-    ) {
+    const total = this.#connections.size >= this.#options.maxConnections;
+    if (total || perAddress >= this.#options.maxConnectionsPerAddress) {
       socket.destroy(); // E8: refused fast; the others are not disturbed
+      const option = total ? 'maxConnections' : 'maxConnectionsPerAddress';
+      const refusal: ConnectionRefusal = { remoteAddress: address, option, limit: this.#options[option] };
+      report(diagnostics.refused, () => refusal);
+      try {
+        this.#options.observe?.refused?.(refusal);
+      } catch {
+        // An observer's bug does not reach the listener.
+      }
       return;
     }
     this.#perAddress.set(address, perAddress + 1);
