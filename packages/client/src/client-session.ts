@@ -8,6 +8,7 @@ import {
 import { ClientHandshake, HandshakeError, type HandshakeScheme } from '@rtmp/handshake';
 import {
   buildCheckBandwidth,
+  command as buildCommand,
   buildConnect,
   buildCreateStream,
   buildDeleteStream,
@@ -119,6 +120,18 @@ export type ClientEvent =
   /** A command the server sent on its own (not an answer, not onStatus). */
   | { readonly type: 'command'; readonly message: CommandMessage }
   /**
+   * The answer to {@link ClientSession.call}: `ok` for `_result`, else `_error`; `values` are the
+   * command object and the arguments, `info` the status object when there is one.
+   */
+  | {
+      readonly type: 'call-result';
+      readonly requestId: number;
+      readonly name: string;
+      readonly ok: boolean;
+      readonly values: readonly unknown[];
+      readonly info: StatusInfo | undefined;
+    }
+  /**
    * The server's Acknowledgement: it has received `sequenceNumber` bytes of ours (modulo 2^32),
    * sent each time its window fills. A publisher can pace itself by it.
    */
@@ -154,7 +167,11 @@ const PLAYER_FIELDS = {
   videoFunction: 1,
 };
 
-type Pending = { kind: 'connect' } | { kind: 'createStream' } | { kind: 'command'; name: string };
+type Pending =
+  | { kind: 'connect' }
+  | { kind: 'createStream' }
+  | { kind: 'command'; name: string }
+  | { kind: 'call'; name: string };
 type StreamRole = { role: 'publish' | 'play'; name: string; started: boolean; deadline: number };
 
 /**
@@ -256,7 +273,8 @@ export class ClientSession {
   tick(now = this.#now()): ClientOutput {
     const output: ClientOutput = { send: [], events: [] };
     for (const expired of this.#transactions.expire(now)) {
-      const what = expired.context.kind === 'command' ? expired.context.name : expired.context.kind;
+      const context = expired.context;
+      const what = context.kind === 'command' || context.kind === 'call' ? context.name : context.kind;
       const error = new RtmpClientError('CLIENT_TIMEOUT', `no answer to ${what} within the command timeout`);
       output.events.push(
         expired.context.kind === 'connect'
@@ -394,6 +412,39 @@ export class ClientSession {
           ? buildSeek(streamId, control.milliseconds)
           : buildReceive(control.kind === 'receive-audio' ? 'audio' : 'video', streamId, control.enabled);
     this.#sendMessage(output, message, CSID.stream);
+    return output;
+  }
+
+  /**
+   * Calls a command on the server (`name`, a transaction id, `commandObject`, `args`); its answer
+   * comes as a `call-result` event with the returned `requestId`, or a `failed` one on timeout.
+   * @throws {@link RtmpClientError} `CLIENT_INVALID_STATE` before `connected`.
+   */
+  call(
+    name: string,
+    args: readonly unknown[] = [],
+    commandObject: unknown = null,
+  ): ClientOutput & { requestId: number } {
+    this.#expect('connected', name);
+    const output: ClientOutput = { send: [], events: [] };
+    const requestId = this.#transactions.allocate(this.#now(), { kind: 'call', name });
+    this.#sendMessage(output, buildCommand(name, requestId, commandObject, args), CSID.connection);
+    return { ...output, requestId };
+  }
+
+  /**
+   * Answers a command the server called (a `command` event with a transaction id other than 0):
+   * `_result` with `values` (the command object, then the arguments), or `_error` when `ok` is false.
+   */
+  respond(transactionId: number, ok: boolean, values: readonly unknown[]): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    if (this.#state !== 'connected') return output;
+    const [commandObject = null, ...args] = values;
+    this.#sendMessage(
+      output,
+      buildCommand(ok ? '_result' : '_error', transactionId, commandObject, args),
+      CSID.connection,
+    );
     return output;
   }
 
@@ -585,6 +636,11 @@ export class ClientSession {
 
   #answer(pending: Pending, id: number, ok: boolean, message: CommandMessage, output: ClientOutput): void {
     const info = tryStatus(message);
+    if (pending.kind === 'call') {
+      const values = [message.commandObject, ...message.args];
+      output.events.push({ type: 'call-result', requestId: id, name: pending.name, ok, values, info });
+      return;
+    }
     if (pending.kind === 'connect') {
       if (ok) {
         this.#state = 'connected';

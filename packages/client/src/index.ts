@@ -21,6 +21,7 @@ export {
 export { RtmpClientError, type RtmpClientErrorCode } from './errors';
 // Node API
 export {
+  type ConnectionEvents,
   type ConnectOptions,
   connect,
   type PlayerEvent,

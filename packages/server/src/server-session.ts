@@ -614,8 +614,18 @@ export class ServerSession {
         }
         return;
       }
+      case 'FCSubscribe':
+      case '_result':
+      case '_error':
+        return; // an edge's request to an origin, or a client answering a call: nothing to say
       default:
-        return; // FCSubscribe and unknown calls: nothing to say
+        // A call it does not know, made with a transaction id, is told so rather than left waiting.
+        if (transactionId !== 0) {
+          const description = `no such command: ${name.length > 64 ? `${name.slice(0, 64)}...` : name}`;
+          const info = { level: 'error', code: StatusCode.CallFailed, description };
+          this.#sendMessage(output, buildError(transactionId, info), CSID.command);
+        }
+        return;
     }
   }
 

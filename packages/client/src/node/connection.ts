@@ -75,6 +75,16 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: RtmpClientError) => void };
 
+/** What {@link RtmpConnection.on} can listen to, and what each listener gets. */
+export interface ConnectionEvents {
+  /** An `onStatus` on the connection (stream 0): `NetConnection.*` codes, ReconnectRequest included. */
+  status: (info: StatusInfo) => void;
+  /** A command the server called that no {@link RtmpConnection.onCall} handler took. */
+  command: (name: string, args: readonly unknown[]) => void;
+  /** The server's acknowledgement: it has this many of our bytes (modulo 2^32); pace by it. */
+  acknowledgement: (sequenceNumber: number) => void;
+}
+
 /** A server's Enhanced RTMP ReconnectRequest: where to connect now, and why. */
 export interface ReconnectRequest {
   /** The URL to connect to: the request's `tcUrl` resolved against this connection's, or the same. */
@@ -106,6 +116,13 @@ export class RtmpConnection {
   readonly #starts = new Map<number, Waiter<void>>();
   readonly #players = new Map<number, RtmpPlayer>();
   readonly #publishers = new Map<number, RtmpPublisher>();
+  readonly #calls = new Map<number, Waiter<unknown[]>>();
+  readonly #handlers = new Map<string, (...args: unknown[]) => unknown>();
+  readonly #listeners: { [E in keyof ConnectionEvents]: Set<ConnectionEvents[E]> } = {
+    status: new Set(),
+    command: new Set(),
+    acknowledgement: new Set(),
+  };
   #timer: NodeJS.Timeout | undefined;
   #failure: RtmpClientError | undefined;
   /** Set by {@link RtmpConnection.close}: players then end quietly instead of with an error. */
@@ -195,6 +212,56 @@ export class RtmpConnection {
       throw error;
     }
     return player;
+  }
+
+  /**
+   * Calls `name` on the server with `args` and resolves with what its `_result` carries (the
+   * command object, then the arguments).
+   * @throws {@link RtmpClientError} `CLIENT_COMMAND_FAILED` on `_error` (with the server's
+   *   `statusCode` and `description`), `CLIENT_TIMEOUT` after `commandTimeoutMs`,
+   *   `CLIENT_ABORTED`, `CLIENT_CONNECTION_CLOSED`.
+   * @example
+   * ```ts
+   * const [, length] = await connection.call('getStreamLength', [null, 'cam']);
+   * ```
+   */
+  call(
+    name: string,
+    args: readonly unknown[] = [],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<unknown[]> {
+    return this.#call(options.signal, (waiter) => {
+      const output = this.#session.call(name, args);
+      this.#calls.set(output.requestId, waiter);
+      this.#output(output);
+      return () => this.#calls.delete(output.requestId);
+    });
+  }
+
+  /**
+   * Answers the server's calls of `name` (a server-initiated command): `handler` gets the
+   * arguments after the command object; what it returns (or resolves with) goes back in `_result`,
+   * what it throws in `_error`. Commands no handler takes are answered with `_error`
+   * `NetConnection.Call.Failed` when the server waits for an answer, and reach `on('command')`.
+   * @returns a function that removes the handler
+   */
+  onCall(name: string, handler: (...args: unknown[]) => unknown): () => void {
+    this.#handlers.set(name, handler);
+    return () => {
+      if (this.#handlers.get(name) === handler) this.#handlers.delete(name);
+    };
+  }
+
+  /**
+   * Listens to the connection's own events: `status` (onStatus on stream 0), `command` (server
+   * calls no handler took) and `acknowledgement`. A played stream's events come from its
+   * {@link RtmpPlayer}.
+   * @returns a function that removes the listener
+   */
+  on<E extends keyof ConnectionEvents>(event: E, listener: ConnectionEvents[E]): () => void {
+    const listeners = this.#listeners[event] as Set<ConnectionEvents[E]>;
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   /**
@@ -364,8 +431,10 @@ export class RtmpConnection {
         return;
       }
       case 'status': {
-        if (event.streamId === 0 && event.info.code === StatusCode.ConnectReconnectRequest) {
-          this.#onReconnectRequest?.(reconnectRequest(event.info, this.url));
+        if (event.streamId === 0) {
+          for (const listener of this.#listeners.status) listener(event.info);
+          if (event.info.code === StatusCode.ConnectReconnectRequest)
+            this.#onReconnectRequest?.(reconnectRequest(event.info, this.url));
           return;
         }
         const player = this.#players.get(event.streamId);
@@ -373,10 +442,19 @@ export class RtmpConnection {
         if (player?.endOnUnpublish && END_OF_STREAM.has(event.info.code)) player.end();
         return;
       }
+      case 'call-result': {
+        const waiter = this.#calls.get(event.requestId);
+        this.#calls.delete(event.requestId);
+        if (event.ok) waiter?.resolve([...event.values]);
+        else waiter?.reject(callFailed(event.name, event.info));
+        return;
+      }
       case 'failed':
         if (event.requestId !== undefined) {
           this.#createStreams.get(event.requestId)?.reject(event.error);
           this.#createStreams.delete(event.requestId);
+          this.#calls.get(event.requestId)?.reject(event.error);
+          this.#calls.delete(event.requestId);
         } else if (event.streamId !== undefined) {
           this.#starts.get(event.streamId)?.reject(event.error);
           this.#starts.delete(event.streamId);
@@ -393,11 +471,46 @@ export class RtmpConnection {
         if (player?.endOnUnpublish) player.end();
         return;
       }
-      case 'stream-begin':
       case 'command':
+        this.#serverCall(event.message.name, event.message.transactionId, event.message.args);
+        return;
       case 'acknowledgement':
+        for (const listener of this.#listeners.acknowledgement) listener(event.sequenceNumber);
+        return;
+      case 'stream-begin':
         return;
     }
+  }
+
+  /** A command the server called: its handler answers, or `_error` when the server waits for one. */
+  #serverCall(name: string, transactionId: number, args: readonly unknown[]): void {
+    const handler = this.#handlers.get(name);
+    const answer = (ok: boolean, values: readonly unknown[]) => {
+      if (transactionId !== 0 && !this.#failure)
+        this.#output(this.#session.respond(transactionId, ok, values));
+    };
+    if (handler === undefined) {
+      for (const listener of this.#listeners.command) listener(name, args);
+      answer(false, [
+        null,
+        { level: 'error', code: StatusCode.CallFailed, description: `no method ${name}` },
+      ]);
+      return;
+    }
+    void Promise.resolve()
+      .then(() => handler(...args))
+      .then(
+        (value) => answer(true, [null, ...(value === undefined ? [] : [value])]),
+        (error: unknown) =>
+          answer(false, [
+            null,
+            {
+              level: 'error',
+              code: StatusCode.CallFailed,
+              description: String((error as Error)?.message ?? error),
+            },
+          ]),
+      );
   }
 
   /** Wakes the session for its next deadline (command timeouts). */
@@ -416,9 +529,11 @@ export class RtmpConnection {
     clearTimeout(this.#timer);
     this.#connecting?.reject(error);
     this.#connecting = undefined;
-    for (const waiter of [...this.#createStreams.values(), ...this.#starts.values()]) waiter.reject(error);
+    for (const waiter of [...this.#createStreams.values(), ...this.#starts.values(), ...this.#calls.values()])
+      waiter.reject(error);
     this.#createStreams.clear();
     this.#starts.clear();
+    this.#calls.clear();
     for (const player of [...this.#players.values()]) player.end(this.#closing ? undefined : error);
     this.#session.close(error.message);
     this.#socket.destroy();
@@ -429,6 +544,15 @@ function toPlayerEvent(message: Extract<ClientEvent, { type: 'media' }>['message
   return message.type === 'data'
     ? { type: 'data', timestamp: message.timestamp, name: message.name, values: message.values }
     : { type: message.type, timestamp: message.timestamp, payload: message.payload };
+}
+
+function callFailed(name: string, info: StatusInfo | undefined): RtmpClientError {
+  const description = typeof info?.['description'] === 'string' ? info['description'] : undefined;
+  return new RtmpClientError(
+    'CLIENT_COMMAND_FAILED',
+    `the server refused ${name}${info ? `: ${info.code}` : ''}${description ? ` (${description})` : ''}`,
+    { ...(info ? { statusCode: info.code } : {}), ...(description ? { description } : {}) },
+  );
 }
 
 function reconnectRequest(info: StatusInfo, current: RtmpUrl): ReconnectRequest {
