@@ -5,7 +5,6 @@ import {
   type ConnectRequest,
   encodeMessage,
   type MediaInfo,
-  type MediaKind,
   mediaInfo,
   VideoFrameType,
   videoFrameType,
