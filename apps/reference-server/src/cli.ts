@@ -17,6 +17,8 @@ players play the same URL.
                          --access "allow publish 127.0.0.1" --access "deny publish all"
                          (allow|deny publish|play ADDRESS|CIDR|all; unmatched: allowed)
   --any-name             accept any stream name (default: A-Z a-z 0-9 _ . - ~, up to 128)
+  --adobe-auth USER:PASS require FMS/Wowza's authmod=adobe challenge on connect (repeat for more
+                         users); FFmpeg answers it with rtmp://USER:PASS@HOST/APP
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
   --max-connections N    connections open at once (default 1000)
@@ -46,6 +48,7 @@ const { values } = (() => {
         port: { type: 'string' },
         'publish-key': { type: 'string' },
         access: { type: 'string', multiple: true },
+        'adobe-auth': { type: 'string', multiple: true },
         'any-name': { type: 'boolean' },
         'tls-port': { type: 'string' },
         'tls-cert': { type: 'string' },
@@ -96,6 +99,13 @@ const format = values['log-format'] ?? 'pretty';
 if (format !== 'json' && format !== 'pretty') fail('--log-format must be json or pretty');
 const logFormat = format as 'json' | 'pretty';
 
+/** `--adobe-auth USER:PASS` flags as a user → password map, or undefined without any. */
+const adobeUsers = values['adobe-auth']?.map((entry) => {
+  const at = entry.indexOf(':');
+  return at > 0
+    ? ([entry.slice(0, at), entry.slice(at + 1)] as const)
+    : fail(`--adobe-auth must be USER:PASS, got ${entry}`);
+});
 const tlsPort = port('tls-port');
 if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-key'] === undefined)) {
   fail('--tls-port needs --tls-cert and --tls-key');
@@ -118,7 +128,11 @@ try {
     ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
     ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
     ...(values['any-name'] ? { namePattern: null } : {}),
-    server: { ...limits, ...(values.access !== undefined ? { access: values.access } : {}) },
+    server: {
+      ...limits,
+      ...(values.access !== undefined ? { access: values.access } : {}),
+      ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
+    },
     logger: createLogger(level, logFormat),
     // Nobody reads the in-process API from the CLI: remember nothing per message or connection.
     messageLog: false,

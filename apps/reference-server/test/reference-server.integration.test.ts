@@ -386,6 +386,20 @@ describe('rtmp-reference-server CLI', () => {
     await waitFor(() => cli.stdout().includes('"event":"reconnect-requested","connections":2'));
   });
 
+  it.skipIf(!peerAvailable('ffmpeg'))(
+    '--adobe-auth: FFmpeg publishes with rtmp://user:pass@host/app; without credentials it is refused',
+    async () => {
+      const flv = await sampleFlv({ seconds: 1 });
+      const { listening } = await startCli(['--adobe-auth', 'robert:s3cret', '--log-level', 'info']);
+      const port = new URL(listening.url.replace('rtmp:', 'http:')).port;
+      await publish(flv, `rtmp://robert:s3cret@127.0.0.1:${port}/live/authed`);
+      await expect(publish(flv, `rtmp://127.0.0.1:${port}/live/anonymous`)).rejects.toBeDefined();
+      const bad = runCli(['--adobe-auth', 'no-colon']);
+      expect(await bad.exited).toBe(1);
+      expect(bad.stderr()).toContain('--adobe-auth must be USER:PASS, got no-colon');
+    },
+  );
+
   it('limit flags reach the server: --max-per-address 1 refuses a second connection from one address; a bad value exits 1', async () => {
     const { listening } = await startCli(['--max-per-address', '1', '--merge-ms', '0']);
     const first = await connect(`${listening.url}/live`);

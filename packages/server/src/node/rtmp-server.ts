@@ -14,6 +14,7 @@ import { RtmpServerError } from '../errors';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
 import { AccessRules } from './access-rules';
+import { AdobeAuth, type AdobeAuthOptions } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
 import {
   DEFAULT_MAX_TRACKS_PER_STREAM,
@@ -105,6 +106,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly fanOutMergeMaxMessages?: number;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
+  /**
+   * Require Flash Media Server's `authmod=adobe` challenge on connect (opt-in): FFmpeg completes it
+   * with `rtmp://user:password@host/app`, OBS with its username and password fields. Every
+   * connection must authenticate; the hooks see the app without the auth parameters.
+   */
+  readonly adobeAuth?: AdobeAuthOptions;
   /**
    * Audio and video tracks a published stream may carry besides track 0 of each (Enhanced RTMP
    * multitrack); a publisher that sends more is closed with `SERVER_TOO_MANY_TRACKS`.
@@ -215,6 +222,8 @@ export class RtmpServer {
   readonly #options: ResolvedOptions;
   /** @internal */
   readonly access: AccessRules;
+  /** @internal */
+  readonly adobeAuth: AdobeAuth | undefined;
   readonly #server: Server;
   /** Listeners besides the first: more addresses, TLS. */
   readonly #moreServers: Server[] = [];
@@ -232,6 +241,7 @@ export class RtmpServer {
   constructor(options: RtmpServerOptions = {}) {
     this.#options = resolveOptions(options);
     this.access = new AccessRules(options.access ?? []);
+    this.adobeAuth = options.adobeAuth ? new AdobeAuth(options.adobeAuth) : undefined;
     this.#server = createServer((socket) => this.#accept(socket));
   }
 
@@ -535,17 +545,24 @@ class Connection {
 
   #event(event: ServerEvent): void {
     switch (event.type) {
-      case 'connect-request':
+      case 'connect-request': {
+        // With authmod=adobe, the challenge comes first; the app goes on without its auth parameters.
+        const auth = this.server.adobeAuth?.check(event.request.app, Date.now());
+        const request = auth?.allow ? { ...event.request, app: auth.app } : event.request;
         this.#decide(
           event.requestId,
-          () => this.server.options.onConnect?.(event.request, this.address),
+          () =>
+            auth && !auth.allow
+              ? { allow: false, description: auth.description }
+              : this.server.options.onConnect?.(request, this.address),
           () => {
-            this.#connect = event.request;
+            this.#connect = request;
             clearTimeout(this.#deadline);
-            this.#observe(() => this.server.options.observe?.connected?.(event.request, this.address));
+            this.#observe(() => this.server.options.observe?.connected?.(request, this.address));
           },
         );
         return;
+      }
       case 'publish-request': {
         const current = this.server.streams.get(this.#key(event.name))?.publisher;
         const info = { ...this.#info(event.name, event.query), publisher: current?.info };
