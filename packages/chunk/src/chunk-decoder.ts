@@ -134,6 +134,7 @@ export class ChunkDecoder {
   #acknowledged = 0;
   #window: number | undefined;
   #peerBandwidth: PeerBandwidth | undefined;
+  #peerAcknowledged: number | undefined;
   #failed: ChunkError | undefined;
 
   constructor(options: ChunkDecoderOptions = {}) {
@@ -186,6 +187,11 @@ export class ChunkDecoder {
   /** The limit the peer set with Set Peer Bandwidth, if any. */
   get peerBandwidth(): PeerBandwidth | undefined {
     return this.#peerBandwidth;
+  }
+
+  /** The sequence number of the peer's latest Acknowledgement (bytes of ours it has, modulo 2^32), if any. */
+  get peerAcknowledged(): number | undefined {
+    return this.#peerAcknowledged;
   }
 
   /** Adds received bytes. Nothing is parsed until {@link ChunkDecoder.next}. */
@@ -514,7 +520,7 @@ export class ChunkDecoder {
         return;
       }
       case ControlMessageType.Acknowledgement:
-        decodeAcknowledgement(message.payload, offset);
+        this.#peerAcknowledged = decodeAcknowledgement(message.payload, offset);
         return;
       case ControlMessageType.WindowAcknowledgementSize:
         this.#window = Math.max(

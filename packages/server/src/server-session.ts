@@ -175,6 +175,8 @@ export class ServerSession {
   readonly #options: ServerSessionOptions;
   readonly #handshake: ServerHandshake;
   readonly #decoder: ChunkDecoder;
+  /** The Window Acknowledgement Size last sent to the peer. */
+  #acknowledgementWindow: number | undefined;
   /** The decoder's limit once a publish is accepted. */
   readonly #fullMessageLength: number;
   readonly #encoder = new ChunkEncoder();
@@ -201,6 +203,18 @@ export class ServerSession {
   }
 
   /** The outgoing chunk encoder: a fan-out layer encodes media for this connection with it. */
+  /**
+   * The limit the peer set on what we send (Set Peer Bandwidth), and how much of it it has
+   * acknowledged (its latest Acknowledgement, modulo 2^32, counted from after the handshake);
+   * undefined while it set none, which is most peers.
+   */
+  get peerFlow(): { readonly window: number; readonly acknowledged: number } | undefined {
+    const limit = this.#decoder.peerBandwidth;
+    return limit === undefined
+      ? undefined
+      : { window: limit.window, acknowledged: this.#decoder.peerAcknowledged ?? 0 };
+  }
+
   get encoder(): ChunkEncoder {
     return this.#encoder;
   }
@@ -219,8 +233,22 @@ export class ServerSession {
         this.#state = 'awaiting-connect';
       }
       this.#decoder.push(input);
+      const limit = this.#decoder.peerBandwidth;
       for (let raw = this.#decoder.next(); raw !== undefined && !this.#closed; raw = this.#decoder.next()) {
         this.#handle(raw, output);
+      }
+      // The peer set a limit on what we send: ask it to acknowledge at that window (RTMP 1.0 §5.4.5),
+      // or it would acknowledge only at ours and the limit would stall the stream.
+      const peer = this.#decoder.peerBandwidth;
+      if (peer !== undefined && peer !== limit && peer.window !== this.#acknowledgementWindow) {
+        this.#acknowledgementWindow = peer.window;
+        const message = {
+          type: 'window-acknowledgement-size' as const,
+          streamId: 0,
+          timestamp: 0,
+          window: peer.window,
+        };
+        this.#sendMessage(output, message, CSID.control);
       }
       const ack = this.#decoder.takeAcknowledgement();
       if (ack !== undefined) this.#send(output, encodeAcknowledgement(ack), CSID.control);
@@ -248,6 +276,7 @@ export class ServerSession {
       case 'connect': {
         // nginx-rtmp's sequence: window, peer bandwidth, chunk size, then the result.
         const window = this.#options.windowAcknowledgementSize ?? 5_000_000;
+        this.#acknowledgementWindow = window;
         this.#sendMessage(
           output,
           { type: 'window-acknowledgement-size', streamId: 0, timestamp: 0, window },

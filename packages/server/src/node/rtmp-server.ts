@@ -85,6 +85,13 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   /** A player that stays over its queue budget this long is closed, in ms. @default 30000 */
   readonly playerDrainTimeoutMs?: number;
   /**
+   * A peer that limited what we send (Set Peer Bandwidth) gets no more media while its window is
+   * full of unacknowledged bytes; one that acknowledges nothing for this long then is closed
+   * (`SERVER_PEER_UNACKNOWLEDGED`), in ms. Peers that set no limit are never held back.
+   * @default 10000
+   */
+  readonly peerAcknowledgementTimeoutMs?: number;
+  /**
    * Holds player writes up to this long so several messages leave in one syscall (SRS's merged
    * write, whose default is 350 ms): at 200 players, about 35% less CPU per delivered byte for
    * about 20 ms more latency on average (bench/fanout.bench.ts). Only when fan-out is wide, see
@@ -148,6 +155,9 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   };
 }
 
+/** What the server sends in the handshake (S0, S1, S2), which acknowledgements do not count. */
+const HANDSHAKE_BYTES = 1 + 1536 + 1536;
+
 /** A connection refused for a limit, as `observe.refused` and the `rtmp:server:refused` channel tell it. */
 export interface ConnectionRefusal {
   readonly remoteAddress: string;
@@ -188,6 +198,7 @@ export const RTMP_SERVER_DEFAULTS = {
   maxConnectionsPerAddress: 32,
   maxPlayerQueueBytes: 8 * 1024 * 1024,
   playerDrainTimeoutMs: 30_000,
+  peerAcknowledgementTimeoutMs: 10_000,
   maxPlayerQueueDelayMs: 10_000,
   fanOutMergeMs: 35,
   fanOutMergeMinPlayers: 100,
@@ -453,6 +464,9 @@ class Connection {
   #closed = false;
   /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
   reconnectRequested = false;
+  /** The peer's latest acknowledgement under a Set Peer Bandwidth limit, and when it last moved. */
+  #acknowledged: number | undefined;
+  #acknowledgedAt = 0;
   /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
   #backlogSince: number | undefined;
 
@@ -677,6 +691,31 @@ class Connection {
     };
   }
 
+  /**
+   * Whether what we send may go on, for a peer that set Set Peer Bandwidth: `open` (room in its
+   * window, or no limit), `full` (its window of unacknowledged bytes is used up), or `stalled`
+   * (full, with no acknowledgement for `peerAcknowledgementTimeoutMs`).
+   */
+  flow(now: number): 'open' | 'full' | 'stalled' {
+    const limit = this.session.peerFlow;
+    if (limit === undefined) return 'open';
+    if (limit.acknowledged !== this.#acknowledged) {
+      this.#acknowledged = limit.acknowledged;
+      this.#acknowledgedAt = now;
+    }
+    // Acknowledgements count what came after the handshake (S0, S1, S2), modulo 2^32.
+    const sent = Math.max(0, this.socket.bytesWritten - HANDSHAKE_BYTES) % 2 ** 32;
+    const unacknowledged = (sent - limit.acknowledged + 2 ** 32) % 2 ** 32;
+    if (unacknowledged < limit.window) return 'open';
+    return now - this.#acknowledgedAt > this.server.options.peerAcknowledgementTimeoutMs ? 'stalled' : 'full';
+  }
+
+  /** Closes this connection for `error`, reported on the diagnostics channel. */
+  fail(error: RtmpServerError): void {
+    report(diagnostics.error, () => ({ remoteAddress: this.address, error }));
+    this.close();
+  }
+
   /** What {@link RtmpServer.requestReconnect}'s filter sees. */
   get info(): ConnectionInfo {
     return {
@@ -868,8 +907,19 @@ class Connection {
     stream: LiveStream<Connection>,
   ): boolean {
     const { socket, backlogSince } = player.connection;
+    const flow = player.connection.flow(now);
+    if (flow === 'stalled') {
+      player.connection.fail(
+        new RtmpServerError(
+          'SERVER_PEER_UNACKNOWLEDGED',
+          `a player limited what it receives (Set Peer Bandwidth) and acknowledged nothing for ${this.server.options.peerAcknowledgementTimeoutMs} ms (option peerAcknowledgementTimeoutMs)`,
+        ),
+      );
+      return false;
+    }
     const dropped = player.dropped;
-    const queue = { bytes: socket.writableLength, backlogSince };
+    // A full window counts as a queue over budget: media waits (and resumes at a keyframe).
+    const queue = { bytes: flow === 'full' ? Number.POSITIVE_INFINITY : socket.writableLength, backlogSince };
     const tracks = { trackIds: info.trackIds, keyframe };
     const admission = admit(player, info.kind, queue, now, stream.hasVideo, this.server.options, tracks);
     stream.dropped += player.dropped - dropped;
