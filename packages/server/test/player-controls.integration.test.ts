@@ -1,6 +1,7 @@
 import { connect, type PlayerEvent, type RtmpPlayer, type RtmpPublisher } from '@rtmp/client';
 import { deferCleanups, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { scriptedClient } from './hostile-client';
 import { startServer } from './start-server';
 
 // What a player asks of its live stream, honoured on the wire: pause, receiveAudio/receiveVideo,
@@ -141,5 +142,53 @@ describe('player controls on a live stream', () => {
       'V11',
       'A11',
     ]);
+  });
+});
+
+describe('control storms', () => {
+  it("a seek storm with a big GOP cached does not grow the player's queue past its budget plus one GOP; a pause storm ends paused or playing as last asked; other players undisturbed", async () => {
+    const budget = 1024 * 1024;
+    const { server, url, port } = await startServer(defer, { maxPlayerQueueBytes: budget });
+    const encoder = await connect(url);
+    defer(() => encoder.close());
+    const publisher = await encoder.publish('cam');
+    await publisher.writeVideo(0, avcConfig);
+    const big = new Uint8Array(200_000).fill(0x27);
+    big[0] = 0x17;
+    big[1] = 1;
+    await publisher.writeVideo(0, big); // a 200 kB keyframe: the cached GOP
+    for (let i = 1; i <= 4; i++) await publisher.writeVideo(i * 40, Uint8Array.of(0x27, 1, 0, 0, 0, i));
+    await waitFor(() => server.stats()[0]?.messages === 6);
+
+    const healthy = await connect(url, { player: true });
+    defer(() => healthy.close());
+    const healthySeen: number[] = [];
+    void (async () => {
+      for await (const event of await healthy.play('cam'))
+        if (event.type === 'video') healthySeen.push(event.timestamp);
+    })();
+
+    // A player that never reads, and seeks 1,000 times.
+    const stormer = await scriptedClient(port, url, 'cam', 'play');
+    defer(() => stormer.socket.destroy());
+    stormer.socket.pause();
+    for (let i = 0; i < 1000; i++)
+      stormer.socket.write(
+        Buffer.concat(stormer.session.control(stormer.streamId, { kind: 'seek', milliseconds: i }).send),
+      );
+    for (let i = 0; i < 1000; i++)
+      stormer.socket.write(
+        Buffer.concat(
+          stormer.session.control(stormer.streamId, { kind: 'pause', paused: i % 2 === 0, milliseconds: 0 })
+            .send,
+        ),
+      );
+    await waitFor(() => server.stats()[0]?.playerDetails.length === 2);
+    // The last pause said "play" (i = 999 is odd): a new frame reaches the healthy player, and the
+    // stormer's queue stays within its budget and one GOP.
+    await publisher.writeVideo(200, Uint8Array.of(0x27, 1, 0, 0, 0, 5));
+    await waitFor(() => healthySeen.includes(200));
+    const queued = Math.max(...server.stats()[0]!.playerDetails.map((p) => p.queuedBytes));
+    expect(queued).toBeLessThan(budget + 2 * 200_000);
   });
 });

@@ -953,7 +953,13 @@ class Connection {
         player.videoStarted = event.enabled && stream.hasVideo ? new Set() : undefined;
         return;
       case 'seek':
-        // A live stream has one position: as FMS and Wowza do, restart at its latest keyframe.
+        // A live stream has one position: as FMS and Wowza do, restart at its latest keyframe. A
+        // player whose queue is already over budget (a seek storm) gets no second copy of the GOP:
+        // it waits for the next keyframe instead.
+        if (this.socket.writableLength > this.server.options.maxPlayerQueueBytes) {
+          player.videoStarted = new Set();
+          return;
+        }
         send(stream.cache.joinSequence());
         player.videoStarted = stream.cache.keyed ? undefined : new Set();
         return;
