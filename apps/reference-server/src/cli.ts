@@ -20,6 +20,8 @@ players play the same URL.
   --adobe-auth USER:PASS require FMS/Wowza's authmod=adobe challenge on connect (repeat for more
                          users); FFmpeg answers it with rtmp://USER:PASS@HOST/APP
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
+  --vod-dir DIR          play recorded FLV files from DIR: a play of a name that is not live and
+                         names DIR/<name>.flv streams it at real time, with pause and seek (off)
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
   --max-connections N    connections open at once (default 1000)
   --max-per-address N    connections open at once from one address (default 32)
@@ -54,6 +56,7 @@ const { values } = (() => {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'record-dir': { type: 'string' },
+        'vod-dir': { type: 'string' },
         'stats-port': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-per-address': { type: 'string' },
@@ -132,6 +135,7 @@ try {
       ...limits,
       ...(values.access !== undefined ? { access: values.access } : {}),
       ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
+      ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
     },
     logger: createLogger(level, logFormat),
     // Nobody reads the in-process API from the CLI: remember nothing per message or connection.

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
@@ -397,6 +405,32 @@ describe('rtmp-reference-server CLI', () => {
       const bad = runCli(['--adobe-auth', 'no-colon']);
       expect(await bad.exited).toBe(1);
       expect(bad.stderr()).toContain('--adobe-auth must be USER:PASS, got no-colon');
+    },
+  );
+
+  it.skipIf(!peerAvailable('ffmpeg'))(
+    '--vod-dir: FFmpeg plays a recorded file from it, packets identical',
+    async () => {
+      const flv = await sampleFlv({ seconds: 1 });
+      const dir = mkdtempSync(join(tmpdir(), 'reference-vod-'));
+      defer(() => rmSync(dir, { recursive: true, force: true }));
+      copyFileSync(flv, join(dir, 'clip.flv'));
+      const { listening } = await startCli(['--vod-dir', dir]);
+      const out = join(dir, 'played.flv');
+      await runProcess('ffmpeg', [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-i',
+        `${listening.url}/vod/clip`,
+        '-c',
+        'copy',
+        '-f',
+        'flv',
+        out,
+      ]);
+      expect(await packetHashes(out)).toEqual(await packetHashes(flv));
     },
   );
 

@@ -8,6 +8,8 @@ export type RtmpServerErrorCode =
   | 'SERVER_INVALID_STATE'
   /** An option the server cannot use, such as an unreadable access rule. */
   | 'SERVER_INVALID_OPTION'
+  /** A recorded file (VOD) could not be read for a player: its connection is closed. */
+  | 'SERVER_VOD_FAILED'
   /** A peer limited what it receives (Set Peer Bandwidth) and then stopped acknowledging: closed. */
   | 'SERVER_PEER_UNACKNOWLEDGED'
   /** A publisher sent more tracks than `maxTracksPerStream`: its connection is closed. */

@@ -65,6 +65,8 @@ export interface ServerSessionOptions {
    * @default 65536 ({@link DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH})
    */
   readonly maxMessageLengthBeforePublish?: number;
+  /** The length of a recorded stream in ms, for `getStreamLength` (0 or undefined: live or unknown). */
+  readonly streamLength?: (name: string) => number | undefined;
   /** Properties added to every connect `_result`, after the Enhanced RTMP ones. */
   readonly connectProperties?: Readonly<Record<string, unknown>>;
   /**
@@ -115,7 +117,10 @@ export type ServerEvent =
       readonly streamId: number;
       readonly name: string;
       readonly query: string;
+      /** Where to start, in ms: ≥ 0 a recorded stream from there; -1 live only; -2 live, else recorded from 0. */
       readonly start: number;
+      /** How much to play, in ms; negative: all. */
+      readonly duration: number;
     }
   /** Audio, video or data from an accepted publisher (`@setDataFrame` stripped). */
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
@@ -380,6 +385,31 @@ export class ServerSession {
   }
 
   /**
+   * The end of a recorded stream (VOD): `onPlayStatus NetStream.Play.Complete` (with its duration in
+   * seconds), `NetStream.Play.Stop`, then StreamEOF.
+   */
+  complete(streamId: number, durationMs: number): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    const info = { level: 'status', code: StatusCode.PlayComplete, duration: durationMs / 1000, bytes: 0 };
+    const onPlayStatus = {
+      type: 'data' as const,
+      streamId,
+      timestamp: 0,
+      name: 'onPlayStatus',
+      values: [info],
+      form: 'amf0' as const,
+    };
+    this.#sendMessage(output, onPlayStatus, MEDIA_CSID[18]!);
+    this.#status(output, streamId, StatusCode.PlayStop, 'the recording ended');
+    this.#sendMessage(
+      output,
+      { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-eof', streamId } },
+      CSID.control,
+    );
+    return output.send;
+  }
+
+  /**
    * Enhanced RTMP's ReconnectRequest: `onStatus NetConnection.Connect.ReconnectRequest` on stream 0,
    * asking the client to connect again (to `tcUrl`, absolute or relative to its current one, or the
    * same URL when absent) and move its streams there; this connection stays usable until it leaves.
@@ -573,9 +603,13 @@ export class ServerSession {
         // onBWDone, which FFmpeg would answer with another _checkbw, and so on.
         this.#sendMessage(output, buildResult(transactionId, null, null), CSID.command);
         return;
-      case 'getStreamLength':
-        this.#sendMessage(output, buildResult(transactionId, null, 0), CSID.command);
+      case 'getStreamLength': {
+        // In seconds, as FMS answers: a recorded file's duration, 0 for live (or unknown).
+        const name = typeof message.args[0] === 'string' ? message.args[0] : message.args[1];
+        const length = typeof name === 'string' ? (this.#options.streamLength?.(name) ?? 0) : 0;
+        this.#sendMessage(output, buildResult(transactionId, null, length / 1000), CSID.command);
         return;
+      }
       case 'deleteStream': {
         const streamId = message.args[0];
         // D9: unknown ids, twice, before publish: a no-op.
@@ -735,6 +769,7 @@ export class ServerSession {
           name,
           query,
           start: play.start,
+          duration: play.duration,
         }));
       }
     } catch (error) {

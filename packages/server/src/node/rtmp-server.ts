@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { RawMessage } from '@rtmp/chunk';
+import type { FlvTag } from '@rtmp/flv';
 import {
   type ConnectRequest,
   encodeMessage,
@@ -23,6 +24,7 @@ import {
   type Player as StreamPlayer,
   type StreamStats,
 } from './live-stream';
+import { VodPlayback, vodDuration, vodPath } from './vod';
 
 type Player = StreamPlayer<Connection>;
 
@@ -113,6 +115,13 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly fanOutMergeMaxMessages?: number;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
+  /**
+   * Play recorded FLV files from this directory (VOD): a play of a name that is not live and names
+   * a file here (`name` or `name.flv`, the stream-name characters only, never outside the
+   * directory) streams it at real time with `Play.Start`, `onPlayStatus` `Play.Complete` and
+   * `Play.Stop`, honouring pause, seek and play's start and duration. Off by default.
+   */
+  readonly vodDir?: string;
   /**
    * Require Flash Media Server's `authmod=adobe` challenge on connect (opt-in): FFmpeg completes it
    * with `rtmp://user:password@host/app`, OBS with its username and password fields. Every
@@ -460,6 +469,8 @@ class Connection {
   #connect: ConnectRequest | undefined;
   readonly #published = new Map<number, LiveStream<Connection>>();
   readonly #playing = new Map<number, { stream: LiveStream<Connection>; player: Player }>();
+  /** Recorded files being played (VOD), by stream id. */
+  readonly #recorded = new Map<number, VodPlayback>();
   readonly #deadline: NodeJS.Timeout;
   #closed = false;
   /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
@@ -475,7 +486,16 @@ class Connection {
     readonly socket: Socket,
     readonly address: string,
   ) {
-    this.session = new ServerSession(server.options);
+    const { vodDir } = server.options;
+    this.session = new ServerSession({
+      ...server.options,
+      // getStreamLength: a recorded file's duration; live streams (and unknown names) 0.
+      ...(vodDir !== undefined
+        ? {
+            streamLength: (name: string) => ((file) => (file ? vodDuration(file) : 0))(vodPath(vodDir, name)),
+          }
+        : {}),
+    });
     socket.setNoDelay(true);
     // B3, the connect deadline: total, from accept to an accepted connect.
     this.#deadline = setTimeout(() => this.close(), server.options.connectTimeoutMs);
@@ -548,6 +568,8 @@ class Connection {
     report(diagnostics.close, () => ({ remoteAddress: this.address }));
     for (const streamId of [...this.#published.keys()]) this.#unpublish(streamId);
     for (const streamId of [...this.#playing.keys()]) this.#stopPlaying(streamId);
+    for (const playback of this.#recorded.values()) playback.stop();
+    this.#recorded.clear();
     this.socket.destroy();
     this.server.forget(this);
   }
@@ -611,7 +633,7 @@ class Connection {
             this.server.access.allows('play', this.address)
               ? this.server.options.onPlay?.(info)
               : { allow: false, description: 'this address may not play' },
-          () => this.#play(event.streamId, info),
+          () => this.#playLiveOrRecorded(event.streamId, info, event.start, event.duration),
         );
         return;
       }
@@ -832,7 +854,47 @@ class Connection {
       this.write([this.session.encodeMedia({ ...message, streamId })]);
   }
 
+  /**
+   * A play: the live stream when it is published (or when the player asked for live only, or there
+   * is no such file), else the recorded file of that name in `vodDir`.
+   */
+  #playLiveOrRecorded(streamId: number, info: RequestInfo, start: number, duration: number): void {
+    const { vodDir } = this.server.options;
+    const live = this.server.streams.get(this.#key(info.name))?.publisher !== undefined;
+    const file = vodDir !== undefined && !live && start !== -1 ? vodPath(vodDir, info.name) : undefined;
+    if (file === undefined) {
+      this.#play(streamId, info);
+      return;
+    }
+    const sink = {
+      send: (tag: FlvTag) =>
+        this.write([
+          this.session.encodeMedia({
+            typeId: tag.type,
+            streamId,
+            timestamp: tag.timestamp,
+            payload: tag.body,
+          }),
+        ]),
+      complete: () => this.write(this.session.complete(streamId, vodDuration(file))),
+    };
+    VodPlayback.start(file, sink, start, duration).then(
+      (playback) => {
+        if (this.#closed) playback.stop();
+        else this.#recorded.set(streamId, playback);
+      },
+      (error: unknown) =>
+        this.fail(
+          new RtmpServerError('SERVER_VOD_FAILED', `cannot play ${info.name}: ${(error as Error).message}`, {
+            cause: error,
+          }),
+        ),
+    );
+  }
+
   #stopPlaying(streamId: number): void {
+    this.#recorded.get(streamId)?.stop();
+    this.#recorded.delete(streamId);
     const entry = this.#playing.get(streamId);
     if (!entry) return;
     this.#playing.delete(streamId);
@@ -929,6 +991,13 @@ class Connection {
 
   /** What a player asked of its stream: pause, unpause, audio or video off and on, a seek. */
   #control(event: Extract<ServerEvent, { type: 'player-control' }>): void {
+    const recorded = this.#recorded.get(event.streamId);
+    if (recorded !== undefined) {
+      // A recorded file: pause stops its clock, seek goes to the keyframe at or before the time.
+      if (event.control === 'pause') event.enabled ? recorded.resume() : recorded.pause();
+      if (event.control === 'seek') recorded.seek(event.milliseconds ?? 0);
+      return;
+    }
     const entry = this.#playing.get(event.streamId);
     if (!entry) return;
     const { player, stream } = entry;

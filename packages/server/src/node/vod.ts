@@ -1,0 +1,162 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { type FlvTag, keyframeIndex, type ReadFlvTag, readFlv, readMetadata } from '@rtmp/flv';
+import { mediaInfo } from '@rtmp/messages';
+
+// Playback of recorded FLV files (VOD): a play of a name that is a file in the configured
+// directory streams it at real time, with pause, seek and play's start and duration.
+
+/** A name's segments: the reference server's stream-name characters, never `.` or `..`. */
+const SEGMENT = /^[A-Za-z0-9_.\-~]{1,128}$/;
+
+/**
+ * The FLV file `name` plays from `dir` (`name`, or `name.flv`; an `flv:` prefix as FMS clients send
+ * it is dropped), or `undefined` when the name has other characters, `.`/`..` segments, would leave
+ * the directory, or names no file.
+ */
+export function vodPath(dir: string, name: string): string | undefined {
+  const bare = name.startsWith('flv:') ? name.slice(4) : name;
+  const segments = bare.split('/');
+  if (!segments.every((segment) => SEGMENT.test(segment) && segment !== '.' && segment !== '..'))
+    return undefined;
+  const root = resolve(dir);
+  const file = resolve(root, bare.endsWith('.flv') ? bare : `${bare}.flv`);
+  if (relative(root, file).startsWith('..')) return undefined;
+  try {
+    return statSync(file).isFile() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `duration` of a file's onMetaData in ms (read from its first 64 KiB), or 0. */
+export function vodDuration(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const head = new Uint8Array(65_536);
+    const size = readSync(fd, head, 0, head.length, 0);
+    // Header (9) and PreviousTagSize0 (4), then a script tag: 11-byte header and its body.
+    if (size < 24 || head[13] !== 18) return 0;
+    const length = (head[14]! << 16) | (head[15]! << 8) | head[16]!;
+    const duration = readMetadata(head.subarray(24, Math.min(size, 24 + length)))?.['duration'];
+    return typeof duration === 'number' && Number.isFinite(duration) && duration > 0
+      ? Math.round(duration * 1000)
+      : 0;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether a tag is codec configuration (a sequence header of any track, legacy or Enhanced RTMP). */
+function isSetup(tag: FlvTag): boolean {
+  try {
+    return (
+      mediaInfo({ typeId: tag.type, streamId: 0, timestamp: tag.timestamp, payload: tag.body }).slot !==
+      undefined
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** What a played file sends, and when it is done. */
+export interface VodSink {
+  /** One tag, in file order, at its time. */
+  send(tag: FlvTag): void;
+  /** The end of the file (or of play's duration): Play.Complete follows. */
+  complete(): void;
+}
+
+/**
+ * One player's playback of a file: real time from a start position (the keyframe at or before it),
+ * `pause`/`resume`, `seek` (again to the keyframe at or before the position, the metadata and codec
+ * configuration first), `stop`. Tags go about `aheadMs` before their time so players can buffer.
+ */
+export class VodPlayback {
+  #tags: ReadFlvTag[] = [];
+  #setup: FlvTag[] = [];
+  #at = 0;
+  #clockStart = 0;
+  #streamStart = 0;
+  #pausedAt: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+  #end = Number.POSITIVE_INFINITY;
+
+  private constructor(
+    private readonly sink: VodSink,
+    private readonly aheadMs: number,
+  ) {}
+
+  /**
+   * Reads `file` (its tags stay in memory for the playback: VOD here is for test media, not a
+   * library of films) and starts at `startMs` for `durationMs` (negative: to the end).
+   */
+  static async start(
+    file: string,
+    sink: VodSink,
+    startMs: number,
+    durationMs: number,
+    aheadMs = 1000,
+  ): Promise<VodPlayback> {
+    const playback = new VodPlayback(sink, aheadMs);
+    for await (const item of readFlv(file)) if (item.kind === 'tag') playback.#tags.push(item.tag);
+    // Metadata and sequence headers: what a seek sends again before its keyframe.
+    playback.#setup = playback.#tags.filter((tag) => tag.type === 18 || isSetup(tag));
+    playback.seek(Math.max(0, startMs), durationMs);
+    return playback;
+  }
+
+  /** Goes to the keyframe at or before `ms` and plays from there (for `durationMs` if ≥ 0). */
+  seek(ms: number, durationMs = -1): void {
+    // From the keyframe at or before `ms`; from the very start when there is none before it.
+    const key = keyframeIndex(this.#tags)
+      .filter((entry) => entry.timestamp <= ms)
+      .at(-1);
+    const from = key === undefined ? 0 : this.#tags.findIndex((tag) => tag.offset === key.offset);
+    for (const tag of this.#setup) if (this.#tags.indexOf(tag as ReadFlvTag) < from) this.sink.send(tag);
+    this.#at = Math.max(0, from);
+    this.#streamStart = this.#tags[this.#at]?.timestamp ?? 0;
+    if (durationMs >= 0) this.#end = this.#streamStart + durationMs;
+    this.#clockStart = Date.now();
+    if (this.#pausedAt !== undefined) this.#pausedAt = this.#clockStart;
+    this.#pump();
+  }
+
+  pause(): void {
+    if (this.#pausedAt !== undefined) return;
+    this.#pausedAt = Date.now();
+    clearTimeout(this.#timer);
+  }
+
+  resume(): void {
+    if (this.#pausedAt === undefined) return;
+    this.#clockStart += Date.now() - this.#pausedAt; // the stream clock did not move while paused
+    this.#pausedAt = undefined;
+    this.#pump();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  /** Sends what is due (or nearly), then sleeps until the next tag is. */
+  #pump(): void {
+    clearTimeout(this.#timer);
+    if (this.#stopped || this.#pausedAt !== undefined) return;
+    const now = Date.now() - this.#clockStart + this.#streamStart;
+    while (this.#at < this.#tags.length) {
+      const tag = this.#tags[this.#at]!;
+      if (tag.timestamp > this.#end) break;
+      if (tag.timestamp - now > this.aheadMs) {
+        this.#timer = setTimeout(() => this.#pump(), tag.timestamp - now - this.aheadMs);
+        return;
+      }
+      this.sink.send(tag);
+      this.#at++;
+    }
+    this.#stopped = true;
+    this.sink.complete();
+  }
+}
