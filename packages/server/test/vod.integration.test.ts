@@ -120,3 +120,31 @@ describe('VOD: recorded FLV files', () => {
     },
   );
 });
+
+describe.skipIf(!peerAvailable('rtmpdump'))('VOD with rtmpdump', () => {
+  it('rtmpdump --start 1 --stop 2 gets the second second of a recorded file', async () => {
+    const { url, flv, dir } = await vodServer();
+    const out = join(dir, 'part.flv');
+    const { runProcess, readFlvTags: tagsOf } = await import('@rtmp/test-helpers');
+    // rtmpdump exits 2 ("incomplete") when it stops before the end, as asked.
+    await runProcess('rtmpdump', [
+      '-q',
+      '-r',
+      `${url}/sample`,
+      '--start',
+      '1',
+      '--stop',
+      '2',
+      '-o',
+      out,
+    ]).catch(() => {});
+    // The server starts at the keyframe at or before 1 s; rtmpdump keeps what is at or after it.
+    const keyframes = readFlvTags(flv)
+      .filter((tag) => tag.type === 9 && tag.body[0] === 0x17 && tag.body[1] === 1)
+      .map((tag) => tag.timestamp);
+    const video = tagsOf(out).filter((tag) => tag.type === 9 && tag.body[1] === 1);
+    expect(video[0]!.timestamp).toBe(keyframes.find((timestamp) => timestamp >= 1000));
+    expect(video.at(-1)!.timestamp).toBeLessThanOrEqual(2100);
+    expect(video.at(-1)!.timestamp).toBeGreaterThanOrEqual(1900);
+  });
+});
