@@ -1,7 +1,7 @@
 // ServerSession against the toolkit's own ClientSession, in memory, byte by byte.
 import { ChunkDecoder, ChunkEncoder } from '@rtmp/chunk';
 import { type ClientEvent, ClientSession } from '@rtmp/client';
-import { buildCheckBandwidth, decodeMessage, encodeMessage } from '@rtmp/messages';
+import { buildCheckBandwidth, command, decodeMessage, encodeMessage } from '@rtmp/messages';
 import { type ServerEvent, ServerSession } from '@rtmp/server';
 import { describe, expect, it } from 'vitest';
 
@@ -113,6 +113,43 @@ describe('ServerSession with ClientSession', () => {
     expect(pair.clientEvent('media')).toMatchObject({ message: { type: 'video', timestamp: 80 } });
     pair.toClient(pair.server.notify(1, 'unpublished'));
     expect(pair.clientEvent('stream-eof').streamId).toBe(1);
+  });
+
+  it('pause and pauseRaw (nginx-rtmp, Wowza), receiveAudio/receiveVideo and seek raise player-control events, with their notices', () => {
+    const pair = new Pair(true);
+    const streamId = pair.connectAndCreateStream();
+    pair.toServer(pair.client.play(streamId, 'cam').send);
+    pair.toClient(pair.server.accept(pair.request('play-request').requestId).send);
+    const encoder = new ChunkEncoder();
+    encoder.setChunkSize(4096); // what the client announced
+    const send = (name: string, ...args: unknown[]) =>
+      pair.toServer(encoder.encode(encodeMessage(command(name, 0, null, args, streamId)), 8));
+    send('pauseRaw', true, 0);
+    send('pauseraw', false, 0);
+    send('pause', true, 0);
+    send('receiveVideo', false);
+    send('seek', 1500);
+    send('seek', -1);
+    const controls = pair.serverEvents.filter((e) => e.type === 'player-control');
+    expect(
+      controls.map((e) => e.type === 'player-control' && [e.control, e.enabled, e.milliseconds]),
+    ).toEqual([
+      ['pause', false, undefined],
+      ['pause', true, undefined],
+      ['pause', false, undefined],
+      ['receive-video', false, undefined],
+      ['seek', true, 1500],
+    ]);
+    const codes = pair.clientEvents
+      .filter((e) => e.type === 'status')
+      .map((e) => e.type === 'status' && e.info.code);
+    expect(codes).toEqual([
+      'NetStream.Pause.Notify',
+      'NetStream.Unpause.Notify',
+      'NetStream.Pause.Notify',
+      'NetStream.Seek.Notify',
+      'NetStream.Seek.Failed',
+    ]);
   });
 
   it('rejections reach the client with their code and description', () => {
