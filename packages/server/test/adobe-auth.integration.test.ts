@@ -19,7 +19,8 @@ function respond(description: string, user: string, password: string, clientChal
   const query = new URLSearchParams(description.slice(description.indexOf('?') + 1));
   const secret = b64md5(user + query.get('salt') + password);
   const response = b64md5(secret + query.get('opaque') + clientChallenge);
-  return `live?authmod=adobe&user=${user}&challenge=${clientChallenge}&response=${encodeURIComponent(response)}&opaque=${query.get('opaque')}`;
+  // Unescaped, as FFmpeg writes it: a base64 response may hold '+' and '/'.
+  return `live?authmod=adobe&user=${user}&challenge=${clientChallenge}&response=${response}&opaque=${query.get('opaque')}`;
 }
 
 describe('authmod=adobe', () => {
@@ -57,6 +58,19 @@ describe('authmod=adobe', () => {
     expect(auth.check('live?authmod=adobe&user=mallory', 0)).toMatchObject({
       description: expect.stringContaining('?reason=nosuchuser'),
     });
+  });
+
+  it("takes a response with '+' and '/' as FFmpeg sends it, unescaped (one login in three has one)", () => {
+    const auth = new AdobeAuth({ users: { robert: 'secret' } });
+    let tried = 0;
+    for (let plus = 0; plus < 5 && tried < 500; tried++) {
+      const description = (auth.check('live?authmod=adobe&user=robert', 0) as { description: string })
+        .description;
+      const answer = respond(description, 'robert', 'secret');
+      if (answer.includes('+')) plus++;
+      expect(auth.check(answer, 1), answer).toMatchObject({ allow: true, app: 'live' });
+    }
+    expect(tried).toBeLessThan(500); // there were responses with '+' among them
   });
 
   it('keeps at most maxChallenges outstanding, dropping the oldest', () => {

@@ -24,6 +24,21 @@ const REJECT = '[ AccessManager.Reject ] : [ authmod=adobe ] : ';
 const md5Base64 = (...parts: string[]) => createHash('md5').update(parts.join('')).digest('base64');
 
 /**
+ * A query as clients write it here: `name=value` pairs split on `&`, values taken as they are.
+ * FFmpeg and OBS put the base64 response in unescaped, so `+` must stay `+` (URLSearchParams would
+ * turn it into a space, failing one login in three).
+ */
+function rawQuery(query: string): Map<string, string> {
+  const params = new Map<string, string>();
+  for (const part of query.split('&')) {
+    if (part === '') continue;
+    const at = part.indexOf('=');
+    params.set(at === -1 ? part : part.slice(0, at), at === -1 ? '' : part.slice(at + 1));
+  }
+  return params;
+}
+
+/**
  * The `authmod=adobe` challenge of Flash Media Server and Wowza, as FFmpeg's and OBS's clients
  * complete it over three connects: the first (no credentials) is refused with
  * `code=403 need auth; authmod=adobe`; the second (`?authmod=adobe&user=U`) with a salt, a
@@ -48,7 +63,7 @@ export class AdobeAuth {
   check(app: string, now: number): AdobeAuthVerdict {
     const at = app.indexOf('?');
     const base = at === -1 ? app : app.slice(0, at);
-    const params = new URLSearchParams(at === -1 ? '' : app.slice(at + 1));
+    const params = rawQuery(at === -1 ? '' : app.slice(at + 1));
     const user = params.get('user');
     if (params.get('authmod') !== 'adobe' || !user) {
       return {
@@ -59,7 +74,7 @@ export class AdobeAuth {
     const password = this.#password(user);
     if (password === undefined) return { allow: false, description: `${REJECT}?reason=nosuchuser` };
     const response = params.get('response');
-    if (response === null)
+    if (response === undefined)
       return { allow: false, description: `${REJECT}?reason=needauth&${this.#issue(user, now)}` };
 
     const opaque = params.get('opaque') ?? '';
@@ -81,9 +96,10 @@ export class AdobeAuth {
       return wanted.length === given.length && timingSafeEqual(wanted, given);
     });
     if (!matches) return { allow: false, description: `${REJECT}?reason=authfailed` };
-    for (const name of AUTH_PARAMS) params.delete(name);
-    const rest = params.toString();
-    return { allow: true, app: rest ? `${base}?${rest}` : base, user };
+    const rest = [...params]
+      .filter(([name]) => !AUTH_PARAMS.includes(name))
+      .map(([name, value]) => `${name}=${value}`);
+    return { allow: true, app: rest.length > 0 ? `${base}?${rest.join('&')}` : base, user };
   }
 
   #password(user: string): string | undefined {
