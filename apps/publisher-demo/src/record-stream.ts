@@ -49,7 +49,12 @@ export async function recordStream(options: RecordOptions): Promise<RecordSummar
     const stop = () => void player.close();
     options.signal.addEventListener('abort', stop, { once: true });
     for await (const event of player) {
-      if (event.type === 'status' || (event.type === 'data' && event.name !== 'onMetaData')) continue;
+      if (
+        event.type === 'status' ||
+        event.type === 'stream' ||
+        (event.type === 'data' && event.name !== 'onMetaData')
+      )
+        continue;
       const body = event.type === 'data' ? encodeAll([event.name, ...event.values]) : event.payload;
       const tag: FlvTag = {
         type: event.type === 'audio' ? 8 : event.type === 'video' ? 9 : 18,

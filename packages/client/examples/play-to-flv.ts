@@ -12,7 +12,12 @@ export async function playToFlv(url: string, file: string, signal?: AbortSignal)
   out.write(Buffer.from('464c5601050000000900000000', 'hex')); // "FLV", v1, audio+video, PreviousTagSize0
   let tags = 0;
   for await (const event of player) {
-    if (event.type === 'status' || (event.type === 'data' && event.name !== 'onMetaData')) continue;
+    if (
+      event.type === 'status' ||
+      event.type === 'stream' ||
+      (event.type === 'data' && event.name !== 'onMetaData')
+    )
+      continue;
     const body = event.type === 'data' ? encodeAll([event.name, ...event.values]) : event.payload;
     const header = Buffer.alloc(11);
     header[0] = event.type === 'audio' ? 8 : event.type === 'video' ? 9 : 18;

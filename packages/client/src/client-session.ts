@@ -115,6 +115,11 @@ export type ClientEvent =
   /** StreamBegin / StreamEOF for a stream: what nginx-rtmp sends when a publisher arrives or leaves. */
   | { readonly type: 'stream-begin'; readonly streamId: number }
   | { readonly type: 'stream-eof'; readonly streamId: number }
+  /** StreamDry (no data for a while) and StreamIsRecorded (a recorded stream), as servers send them. */
+  | { readonly type: 'stream-dry'; readonly streamId: number }
+  | { readonly type: 'stream-is-recorded'; readonly streamId: number }
+  /** The server called onBWDone (the client has answered `_checkbw` already). */
+  | { readonly type: 'bw-done' }
   /** Audio, video or data on a stream being played. */
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
   /** A command the server sent on its own (not an answer, not onStatus). */
@@ -559,14 +564,13 @@ export class ClientSession {
           } as const;
           this.#sendMessage(output, pong, CSID.control);
         } else if (
-          (event.kind === 'stream-begin' || event.kind === 'stream-eof') &&
+          (event.kind === 'stream-begin' ||
+            event.kind === 'stream-eof' ||
+            event.kind === 'stream-dry' ||
+            event.kind === 'stream-is-recorded') &&
           this.#streams.has(event.streamId)
         ) {
-          output.events.push(
-            event.kind === 'stream-begin'
-              ? { type: 'stream-begin', streamId: event.streamId }
-              : { type: 'stream-eof', streamId: event.streamId },
-          );
+          output.events.push({ type: event.kind, streamId: event.streamId });
         }
         return;
       }
@@ -624,6 +628,7 @@ export class ClientSession {
     } else if (message.name === 'onBWDone') {
       const id = this.#transactions.allocate(this.#now(), { kind: 'command', name: '_checkbw' });
       this.#sendMessage(output, buildCheckBandwidth(id), CSID.connection);
+      output.events.push({ type: 'bw-done' });
     } else if (
       message.name !== '_result' &&
       message.name !== '_error' &&

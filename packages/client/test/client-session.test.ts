@@ -195,6 +195,48 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     expect(media()).toEqual([]); // two streams playing (the second's answer pending): stream 0 is ambiguous
   });
 
+  it('reports StreamDry and StreamIsRecorded for a stream it has, and onBWDone (after answering _checkbw)', () => {
+    const pair = new Pair({}, 3, { player: true });
+    pair.take('connected');
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(1, 'cam'));
+    pair.take('play-started');
+    for (const kind of ['stream-dry', 'stream-is-recorded'] as const)
+      pair.fromServer(
+        pair.server.send(
+          { type: 'user-control', streamId: 0, timestamp: 0, event: { kind, streamId: 1 } },
+          2,
+        ),
+      );
+    pair.fromServer(
+      pair.server.send(
+        { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-dry', streamId: 9 } },
+        2,
+      ),
+    );
+    pair.fromServer(
+      pair.server.send({
+        type: 'command',
+        streamId: 0,
+        timestamp: 0,
+        name: 'onBWDone',
+        transactionId: 0,
+        commandObject: null,
+        args: [8192],
+        form: 'amf0',
+      }),
+    );
+    expect(
+      pair.events.filter((e) => ['stream-dry', 'stream-is-recorded', 'bw-done'].includes(e.type)),
+    ).toEqual([
+      { type: 'stream-dry', streamId: 1 },
+      { type: 'stream-is-recorded', streamId: 1 },
+      { type: 'bw-done' },
+    ]);
+    expect(pair.server.commands().at(-1)).toBe('_checkbw');
+  });
+
   it('answers pings and acknowledges at the window', () => {
     const pair = new Pair();
     pair.take('connected');

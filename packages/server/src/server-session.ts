@@ -384,6 +384,19 @@ export class ServerSession {
     return output.send;
   }
 
+  /** StreamIsRecorded for a stream that plays a recording (VOD), as FMS sends it. */
+  recorded(streamId: number): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    const message = {
+      type: 'user-control' as const,
+      streamId: 0,
+      timestamp: 0,
+      event: { kind: 'stream-is-recorded' as const, streamId },
+    };
+    this.#sendMessage(output, message, CSID.control);
+    return output.send;
+  }
+
   /**
    * The end of a recorded stream (VOD): `onPlayStatus NetStream.Play.Complete` (with its duration in
    * seconds), `NetStream.Play.Stop`, then StreamEOF.

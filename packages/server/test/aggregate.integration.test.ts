@@ -28,7 +28,11 @@ describe('aggregate messages from a publisher', () => {
     const seen: Array<[string, number]> = [];
     void (async () => {
       for await (const event of player as AsyncIterable<PlayerEvent>)
-        if (event.type !== 'status' && !(event.type === 'data' && event.name === '|RtmpSampleAccess'))
+        if (
+          event.type !== 'status' &&
+          event.type !== 'stream' &&
+          !(event.type === 'data' && event.name === '|RtmpSampleAccess')
+        )
           seen.push([event.type === 'data' ? event.name : event.type, event.timestamp]);
     })();
 

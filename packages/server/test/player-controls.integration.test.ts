@@ -17,7 +17,7 @@ const audio = (i: number) => Uint8Array.of(0xaf, 1, i);
 /** A label per event: `V3 key`, `V4`, `A4`, `video config`, `audio config`, or the status code. */
 const label = (event: PlayerEvent): string | undefined => {
   if (event.type === 'status') return event.info.code;
-  if (event.type === 'data') return undefined;
+  if (event.type === 'data' || event.type === 'stream') return undefined;
   if (event.payload[1] === 0) return `${event.type} config`;
   const i = event.payload[event.payload.length - 1]!;
   return event.type === 'video' ? `V${i}${event.payload[0] === 0x17 ? ' key' : ''}` : `A${i}`;

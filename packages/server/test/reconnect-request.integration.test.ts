@@ -83,6 +83,7 @@ describe('ReconnectRequest', () => {
         await publishFrames(publisher, 34, async () => {
           expect(a.server.requestReconnect({ tcUrl: b.url, description: 'moving' })).toBe(2);
           await publishing(b.server, 2); // its new connection publishes on B (beside B's player)
+          await waitFor(() => publisher.moving); // and waits for the next keyframe to switch
         });
       },
       { onReconnect: (request) => requests.push(`${request.url} ${request.description}`) },
@@ -108,7 +109,7 @@ describe('ReconnectRequest', () => {
       await publishFrames(publisher, 34, async () => {
         expect(server.requestReconnect({ filter: (c) => c.publishing.includes('live/cam') })).toBe(1);
         // Its successor is let in beside it: the stream's publisher is unchanged until it switches.
-        await waitFor(() => server.connections === 3);
+        await waitFor(() => server.connections === 3 && publisher.moving);
       });
     });
     const got = await seen;
@@ -124,17 +125,20 @@ describe('ReconnectRequest', () => {
     defer(() => connection.close());
     const publisher = await connection.publish('cam');
     let moved = 0;
+    let following: RtmpPlayer | undefined;
     const playing = keepConnected(
       url,
-      async (playerConnection) => collect(await playerConnection.play('cam')),
-      {
-        onReconnect: () => moved++,
+      async (playerConnection) => {
+        following = await playerConnection.play('cam');
+        return collect(following);
       },
+      { onReconnect: () => moved++ },
     );
     await waitFor(() => server.stats().some((s) => s.players === 1));
     await publishFrames(publisher, 34, async () => {
       expect(server.requestReconnect({ filter: (c) => c.playing.length > 0 })).toBe(1);
-      await waitFor(() => server.stats().some((s) => s.players === 2)); // it plays on its new connection too
+      // It plays on its new connection too, and waits there for a keyframe to switch.
+      await waitFor(() => server.stats().some((s) => s.players === 2) && following?.moving === true);
     });
     const got = await playing;
     expect(moved).toBe(1);

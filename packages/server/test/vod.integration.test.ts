@@ -31,11 +31,13 @@ async function vodServer() {
 const label = (event: PlayerEvent) =>
   event.type === 'status'
     ? event.info.code
-    : event.type === 'data'
-      ? event.name === 'onPlayStatus'
-        ? `onPlayStatus ${(event.values[0] as { code: string }).code}`
-        : event.name
-      : `${event.type === 'video' ? 'V' : 'A'}${event.timestamp}${event.type === 'video' && event.payload[0] === 0x17 && event.payload[1] === 1 ? ' key' : ''}`;
+    : event.type === 'stream'
+      ? `stream ${event.state}`
+      : event.type === 'data'
+        ? event.name === 'onPlayStatus'
+          ? `onPlayStatus ${(event.values[0] as { code: string }).code}`
+          : event.name
+        : `${event.type === 'video' ? 'V' : 'A'}${event.timestamp}${event.type === 'video' && event.payload[0] === 0x17 && event.payload[1] === 1 ? ' key' : ''}`;
 
 describe('VOD: recorded FLV files', () => {
   it('plays a file whole, every tag as in the file, in order, then onPlayStatus Play.Complete and Play.Stop', async () => {
@@ -51,6 +53,7 @@ describe('VOD: recorded FLV files', () => {
     const tags = readFlvTags(flv).filter((tag) => tag.type !== 18);
     expect(payloads).toEqual(tags.map((tag) => toHex(tag.body)));
     expect(seen).toContain('onMetaData');
+    expect(seen.filter((name) => name.startsWith('stream '))).toEqual(['stream begin', 'stream recorded']);
     expect(seen.slice(-2)).toEqual(['onPlayStatus NetStream.Play.Complete', 'NetStream.Play.Stop']);
   });
 

@@ -41,7 +41,9 @@ export type PlayerEvent =
       readonly name: string;
       readonly values: readonly unknown[];
     }
-  | { readonly type: 'status'; readonly info: StatusInfo };
+  | { readonly type: 'status'; readonly info: StatusInfo }
+  /** StreamBegin, StreamEOF, StreamDry and StreamIsRecorded for this stream (user control events). */
+  | { readonly type: 'stream'; readonly state: 'begin' | 'eof' | 'dry' | 'recorded' };
 
 /** Player events buffered before the socket is paused (the consumer is behind). */
 const PLAYER_HIGH_WATER = 512;
@@ -83,6 +85,8 @@ export interface ConnectionEvents {
   command: (name: string, args: readonly unknown[]) => void;
   /** The server's acknowledgement: it has this many of our bytes (modulo 2^32); pace by it. */
   acknowledgement: (sequenceNumber: number) => void;
+  /** The server called onBWDone (answered with `_checkbw` already). */
+  'bw-done': () => void;
 }
 
 /** A server's Enhanced RTMP ReconnectRequest: where to connect now, and why. */
@@ -122,6 +126,7 @@ export class RtmpConnection {
     status: new Set(),
     command: new Set(),
     acknowledgement: new Set(),
+    'bw-done': new Set(),
   };
   #timer: NodeJS.Timeout | undefined;
   #failure: RtmpClientError | undefined;
@@ -254,7 +259,7 @@ export class RtmpConnection {
 
   /**
    * Listens to the connection's own events: `status` (onStatus on stream 0), `command` (server
-   * calls no handler took) and `acknowledgement`. A played stream's events come from its
+   * calls no handler took), `acknowledgement` and `bw-done`. A played stream's events come from its
    * {@link RtmpPlayer}.
    * @returns a function that removes the listener
    */
@@ -468,16 +473,26 @@ export class RtmpConnection {
         return;
       case 'stream-eof': {
         const player = this.#players.get(event.streamId);
+        player?.push({ type: 'stream', state: 'eof' });
         if (player?.endOnUnpublish) player.end();
         return;
       }
+      case 'stream-begin':
+      case 'stream-dry':
+      case 'stream-is-recorded': {
+        const state =
+          event.type === 'stream-begin' ? 'begin' : event.type === 'stream-dry' ? 'dry' : 'recorded';
+        this.#players.get(event.streamId)?.push({ type: 'stream', state });
+        return;
+      }
+      case 'bw-done':
+        for (const listener of this.#listeners['bw-done']) listener();
+        return;
       case 'command':
         this.#serverCall(event.message.name, event.message.transactionId, event.message.args);
         return;
       case 'acknowledgement':
         for (const listener of this.#listeners.acknowledgement) listener(event.sequenceNumber);
-        return;
-      case 'stream-begin':
         return;
     }
   }
@@ -599,6 +614,14 @@ export class RtmpPublisher {
     readonly name: string,
     private readonly type: PublishType | undefined,
   ) {}
+
+  /**
+   * True while it moves to a new connection (after a ReconnectRequest) and waits for the next
+   * keyframe to switch: an encoder can send one early to make the move quick.
+   */
+  get moving(): boolean {
+    return this.#moving !== undefined;
+  }
 
   /** @internal What {@link RtmpConnection.handOver} publishes with on the new connection. */
   get publishOptions(): { type?: PublishType } {
@@ -735,6 +758,8 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
   #upstream: RtmpPlayer | undefined;
   /** After a switch, audio the old connection already gave is not given again. */
   #audioOverlap = false;
+  /** The old stream ended while moving: switch as soon as the successor has a switch point. */
+  #oldEnded = false;
 
   /** @internal */
   constructor(
@@ -747,6 +772,11 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     readonly name: string,
     private readonly options: PlayOptions & { endOnUnpublish?: boolean },
   ) {}
+
+  /** True while it follows the stream on a new connection and waits for a keyframe there to switch. */
+  get moving(): boolean {
+    return this.#moving !== undefined;
+  }
 
   /** @internal What {@link RtmpConnection.handOver} plays with on the new connection. */
   get playOptions(): PlayOptions & { endOnUnpublish?: boolean } {
@@ -762,6 +792,11 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
   push(event: PlayerEvent): boolean {
     if (this.#upstream) return this.#upstream.#fromSuccessor(event);
     if (this.#successor && !this.#moving) return false; // switched: the old stream is done
+    // Moving: the old stream goes on until it reaches the point the new one holds from.
+    if (this.#moving?.handover.reached(event)) {
+      this.#switch();
+      return this.congested;
+    }
     return this.#enqueue(event);
   }
 
@@ -772,9 +807,14 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
       this.#upstream.#finish(error);
       return;
     }
-    // Moving or moved: the old connection's end is expected; the successor's counts.
+    // Moving or moved: the old connection's end is expected; the successor's counts. A move that
+    // has its switch point switches now (the old stream has nothing more to give).
     if (this.#successor) {
       this.connection.forgetPlayer(this.streamId);
+      if (this.#moving) {
+        this.#oldEnded = true;
+        if (this.#moving.handover.ready) this.#switch();
+      }
       return;
     }
     this.#finish(error);
@@ -791,6 +831,8 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
       this.#moving = { handover: new PlayerHandover(), switched };
       this.#successor = to;
       to.#upstream = this;
+      // What it got between its Play.Start and now (the join cache, in the same read) counts too.
+      for (const event of to.#queue.splice(0)) this.#fromSuccessor(event);
     });
   }
 
@@ -836,15 +878,9 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
 
   #fromSuccessor(event: PlayerEvent): boolean {
     if (this.#moving) {
-      const first = this.#moving.handover.offer(event, this.#lastVideo, this.#lastAudio);
-      if (first === undefined) return false;
-      const { switched } = this.#moving;
-      this.#moving = undefined;
-      this.#audioOverlap = true;
-      this.connection.send(this.connection.session.closeStream(this.streamId));
-      this.connection.forgetPlayer(this.streamId);
-      for (const queued of first) this.#enqueue(queued);
-      switched();
+      const { handover } = this.#moving;
+      handover.offer(event, this.#lastVideo, this.#lastAudio);
+      if (this.#oldEnded && handover.ready) this.#switch();
       return this.congested;
     }
     if (this.#audioOverlap && event.type === 'audio') {
@@ -852,6 +888,18 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
       this.#audioOverlap = false;
     }
     return this.#enqueue(event);
+  }
+
+  /** The switch: the old stream closed, the successor's held events queued, and from now on its own. */
+  #switch(): void {
+    const moving = this.#moving;
+    if (moving === undefined) return;
+    this.#moving = undefined;
+    this.#audioOverlap = true;
+    this.connection.send(this.connection.session.closeStream(this.streamId));
+    this.connection.forgetPlayer(this.streamId);
+    for (const queued of moving.handover.take(this.#lastAudio)) this.#enqueue(queued);
+    moving.switched();
   }
 
   #enqueue(event: PlayerEvent): boolean {

@@ -54,10 +54,12 @@ export class PublishedSetup {
 const later = (a: number, b: number) => ((a - b) | 0) > 0;
 
 /**
- * A successor player's events, held until it reaches a video keyframe later than the last video
- * the old player queued (or, for audio-only streams, audio later than its last audio). Then the
- * latest metadata and configuration it sent go first, then the audio it held that the old player
- * has not queued, then the keyframe; what follows goes straight through.
+ * A successor player's events, held until the switch. The switch point is its first video keyframe
+ * later than the last video the old player queued (for audio-only streams, its first audio later
+ * than the last audio); from there on its events are kept. The old player goes on until it reaches
+ * that point itself (or its stream ends), so that nothing between is lost though the two connections
+ * deliver at their own pace; then {@link PlayerHandover.take} gives the latest metadata and
+ * configuration, the held audio the old player has not queued, the keyframe and what followed.
  */
 export class PlayerHandover {
   readonly #setup = new Map<string, PlayerEvent>();
@@ -65,44 +67,71 @@ export class PlayerHandover {
   #sawVideo = false;
   /** Audio since the successor's latest video keyframe: the old player may not have had it yet. */
   #audio: PlayerEvent[] = [];
+  /** From the switch point on: what the successor delivered. */
+  #held: PlayerEvent[] | undefined;
+  /** The switch point's kind and timestamp, once found. */
+  #at: { readonly type: 'audio' | 'video'; readonly timestamp: number } | undefined;
+
+  /** Whether the successor has reached a switch point. */
+  get ready(): boolean {
+    return this.#at !== undefined;
+  }
+
+  /** Whether an event of the old player's is at or past the switch point (it is not to be queued). */
+  reached(event: PlayerEvent): boolean {
+    const at = this.#at;
+    return at !== undefined && event.type === at.type && !later(at.timestamp, event.timestamp);
+  }
 
   /**
    * Takes a successor event, given the timestamps of the last video and audio the old player has
-   * queued; returns what to queue when the switch happens with it, else undefined.
+   * queued.
    */
-  offer(
-    event: PlayerEvent,
-    lastVideo: number | undefined,
-    lastAudio: number | undefined,
-  ): PlayerEvent[] | undefined {
-    if (event.type === 'status') return undefined; // its Play.Start: the consumer saw one already
+  offer(event: PlayerEvent, lastVideo: number | undefined, lastAudio: number | undefined): void {
+    // Its Play.Start and StreamBegin: the consumer saw them from the old connection already.
+    if (event.type === 'status' || event.type === 'stream') return;
+    if (this.#held !== undefined) {
+      this.#held.push(event);
+      return;
+    }
     if (event.type === 'data') {
       if (event.name === 'onMetaData') this.#metadata = event;
-      return undefined;
+      return;
     }
     const { kind, slot } = describe(event.type, event.timestamp, event.payload);
     if (slot !== undefined) {
       if (kind === 'video-end' || kind === 'audio-end') this.#setup.delete(slot);
       else this.#setup.set(slot, event);
-      return undefined;
+      return;
     }
-    const newAudio = (audio: PlayerEvent & { timestamp: number }) =>
-      lastAudio === undefined || later(audio.timestamp, lastAudio);
     if (event.type === 'audio') {
-      if (lastVideo === undefined && !this.#sawVideo && newAudio(event)) return this.#switch([event]);
-      this.#audio.push(event);
-      return undefined;
+      const audioOnly = lastVideo === undefined && !this.#sawVideo;
+      if (audioOnly && (lastAudio === undefined || later(event.timestamp, lastAudio))) this.#hold(event, []);
+      else this.#audio.push(event);
+      return;
     }
     this.#sawVideo = true;
-    if (kind !== 'keyframe') return undefined;
+    if (kind !== 'keyframe') return;
     if (lastVideo !== undefined && !later(event.timestamp, lastVideo)) {
       this.#audio = []; // a GOP the old player is already past: its audio too
-      return undefined;
+      return;
     }
-    return this.#switch([...this.#audio.filter((audio) => audio.type === 'audio' && newAudio(audio)), event]);
+    this.#hold(event, this.#audio);
   }
 
-  #switch(media: PlayerEvent[]): PlayerEvent[] {
+  /** What to queue at the switch: metadata, configuration, then media the old player has not queued. */
+  take(lastAudio: number | undefined): PlayerEvent[] {
+    const media = (this.#held ?? []).filter(
+      (event) => event.type !== 'audio' || lastAudio === undefined || later(event.timestamp, lastAudio),
+    );
     return [...(this.#metadata ? [this.#metadata] : []), ...this.#setup.values(), ...media];
+  }
+
+  #hold(
+    event: PlayerEvent & { type: 'audio' | 'video'; timestamp: number },
+    audioBefore: PlayerEvent[],
+  ): void {
+    this.#at = { type: event.type, timestamp: event.timestamp };
+    this.#held = [...audioBefore, event];
   }
 }

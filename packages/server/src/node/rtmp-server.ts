@@ -878,6 +878,7 @@ class Connection {
         ]),
       complete: () => this.write(this.session.complete(streamId, vodDuration(file))),
     };
+    this.write(this.session.recorded(streamId));
     VodPlayback.start(file, sink, start, duration).then(
       (playback) => {
         if (this.#closed) playback.stop();
