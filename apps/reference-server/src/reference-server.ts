@@ -178,21 +178,36 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         ? (options.server?.onPlay?.(info) ?? true)
         : { allow: false, description: STREAM_NAME_RULE },
     observe: {
-      refused: ({ remoteAddress, option, limit }) => {
-        // Once per address and limit: a load test from one address must not flood the log.
-        const key = `${option} ${remoteAddress}`;
+      refused: (refusal) => {
+        // Once per address and limit or rule: a load test from one address must not flood the log.
+        const key =
+          refusal.kind === 'connection'
+            ? `${refusal.option} ${refusal.remoteAddress}`
+            : `${refusal.action} ${refusal.remoteAddress}`;
         if (refusalsLogged.has(key)) return;
         if (refusalsLogged.size >= 10_000) refusalsLogged.clear();
         refusalsLogged.add(key);
-        log(
-          'warn',
-          'connection refused: over a limit (further refusals of this address for it are not logged)',
-          {
-            address: remoteAddress,
-            limit,
-            raise: LIMIT_FLAGS[option],
-          },
-        );
+        if (refusal.kind === 'connection') {
+          log(
+            'warn',
+            'connection refused: over a limit (further refusals of this address for it are not logged)',
+            {
+              address: refusal.remoteAddress,
+              limit: refusal.limit,
+              raise: LIMIT_FLAGS[refusal.option],
+            },
+          );
+        } else {
+          log(
+            'warn',
+            `${refusal.action} refused by an access rule (further ones from this address are not logged)`,
+            {
+              address: refusal.remoteAddress,
+              name: refusal.name,
+              rules: '--access (server.access)',
+            },
+          );
+        }
       },
       connected: (connect, address) => {
         connects.push(connect);

@@ -164,6 +164,28 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
     ]);
   });
 
+  it('a publish an access rule denies is logged once per address at warn, naming --access', async () => {
+    const warnings: Array<[string, Record<string, unknown> | undefined]> = [];
+    const server = await start({
+      server: { access: ['deny publish all'] },
+      logger: (level, event, fields) => {
+        if (level === 'warn') warnings.push([event, fields]);
+      },
+    });
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    for (const name of ['one', 'two'])
+      await expect(connection.publish(name)).rejects.toMatchObject({
+        statusCode: 'NetStream.Publish.Denied',
+      });
+    expect(warnings).toEqual([
+      [
+        'publish refused by an access rule (further ones from this address are not logged)',
+        { address: '127.0.0.1', name: 'one', rules: '--access (server.access)' },
+      ],
+    ]);
+  });
+
   it('E6: with a publish key: publishing without it is denied, with it allowed', async () => {
     const server = await start({ publishKey: 's3cret' });
     const connection = await connect(`${server.url}/live`);

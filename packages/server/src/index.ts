@@ -33,8 +33,8 @@ export { diagnostics } from './node/diagnostics';
 export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './node/live-stream';
 export {
   type ConnectionInfo,
-  type ConnectionRefusal,
   type ReconnectRequestOptions,
+  type Refusal,
   type RequestInfo,
   RTMP_SERVER_DEFAULTS,
   RtmpServer,

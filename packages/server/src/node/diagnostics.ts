@@ -1,4 +1,5 @@
 import { type Channel, channel } from 'node:diagnostics_channel';
+import type { Refusal } from './rtmp-server';
 
 /**
  * `node:diagnostics_channel` channels the server publishes on (subscribe with
@@ -14,7 +15,7 @@ export const diagnostics = {
   play: channel('rtmp:server:play'),
   /** `{ remoteAddress }` when a connection closes. */
   close: channel('rtmp:server:close'),
-  /** `{ remoteAddress, option, limit }` when a connection is refused for a connection limit. */
+  /** A {@link Refusal}: a connection over a limit, or a publish or play an access rule denied. */
   refused: channel('rtmp:server:refused'),
   /** `{ remoteAddress, error }` when a client breaks the protocol. */
   error: channel('rtmp:server:error'),

@@ -158,8 +158,8 @@ export interface RtmpServerOptions extends ServerSessionOptions {
     readonly published?: (key: string, info: RequestInfo) => void;
     /** Every audio, video and data message of a published stream (data without `@setDataFrame`). */
     readonly message?: (key: string, message: RawMessage) => void;
-    /** A connection refused at once for a connection limit: who, which option, and its value. */
-    readonly refused?: (refusal: ConnectionRefusal) => void;
+    /** A connection refused for a limit, or a publish or play an access rule denied. */
+    readonly refused?: (refusal: Refusal) => void;
     readonly unpublished?: (key: string) => void;
   };
 }
@@ -167,13 +167,24 @@ export interface RtmpServerOptions extends ServerSessionOptions {
 /** What the server sends in the handshake (S0, S1, S2), which acknowledgements do not count. */
 const HANDSHAKE_BYTES = 1 + 1536 + 1536;
 
-/** A connection refused for a limit, as `observe.refused` and the `rtmp:server:refused` channel tell it. */
-export interface ConnectionRefusal {
-  readonly remoteAddress: string;
-  /** The option whose limit refused it. */
-  readonly option: 'maxConnections' | 'maxConnectionsPerAddress';
-  readonly limit: number;
-}
+/**
+ * A refusal the server made on its own, as `observe.refused` and the `rtmp:server:refused` channel
+ * tell it: a connection over a limit (which option, its value), or a publish or play an access
+ * rule denied.
+ */
+export type Refusal =
+  | {
+      readonly kind: 'connection';
+      readonly remoteAddress: string;
+      readonly option: 'maxConnections' | 'maxConnectionsPerAddress';
+      readonly limit: number;
+    }
+  | {
+      readonly kind: 'access';
+      readonly remoteAddress: string;
+      readonly action: 'publish' | 'play';
+      readonly name: string;
+    };
 
 /** A connection as {@link RtmpServer.requestReconnect}'s filter sees it. */
 export interface ConnectionInfo {
@@ -366,6 +377,16 @@ export class RtmpServer {
     return asked;
   }
 
+  /** @internal Tells `observe.refused` and the diagnostics channel of a refusal. */
+  refused(refusal: Refusal): void {
+    report(diagnostics.refused, () => refusal);
+    try {
+      this.#options.observe?.refused?.(refusal);
+    } catch {
+      // An observer's bug does not reach the listener or the connection.
+    }
+  }
+
   /** Connections open now. */
   get connections(): number {
     return this.#connections.size;
@@ -443,13 +464,7 @@ export class RtmpServer {
     if (total || perAddress >= this.#options.maxConnectionsPerAddress) {
       socket.destroy(); // E8: refused fast; the others are not disturbed
       const option = total ? 'maxConnections' : 'maxConnectionsPerAddress';
-      const refusal: ConnectionRefusal = { remoteAddress: address, option, limit: this.#options[option] };
-      report(diagnostics.refused, () => refusal);
-      try {
-        this.#options.observe?.refused?.(refusal);
-      } catch {
-        // An observer's bug does not reach the listener.
-      }
+      this.refused({ kind: 'connection', remoteAddress: address, option, limit: this.#options[option] });
       return;
     }
     this.#perAddress.set(address, perAddress + 1);
@@ -605,7 +620,7 @@ class Connection {
         this.#decide(
           event.requestId,
           () =>
-            this.server.access.allows('publish', this.address)
+            this.#allowedByRules('publish', info.name)
               ? this.server.options.onPublish?.(info)
               : {
                   allow: false,
@@ -630,7 +645,7 @@ class Connection {
         this.#decide(
           event.requestId,
           () =>
-            this.server.access.allows('play', this.address)
+            this.#allowedByRules('play', info.name)
               ? this.server.options.onPlay?.(info)
               : { allow: false, description: 'this address may not play' },
           () => this.#playLiveOrRecorded(event.streamId, info, event.start, event.duration),
@@ -736,6 +751,13 @@ class Connection {
   fail(error: RtmpServerError): void {
     report(diagnostics.error, () => ({ remoteAddress: this.address, error }));
     this.close();
+  }
+
+  /** Whether the access rules let this address `action`; a denial is reported as a refusal. */
+  #allowedByRules(action: 'publish' | 'play', name: string): boolean {
+    if (this.server.access.allows(action, this.address)) return true;
+    this.server.refused({ kind: 'access', remoteAddress: this.address, action, name });
+    return false;
   }
 
   /** What {@link RtmpServer.requestReconnect}'s filter sees. */
