@@ -453,6 +453,27 @@ export class ClientSession {
     return output;
   }
 
+  /**
+   * Tells the server how much a played stream's player buffers, in ms (SetBufferLength; sent with
+   * play, and again whenever it changes).
+   */
+  setBufferLength(streamId: number, bufferLength: number): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    if (this.#state !== 'connected') return output;
+    const message = {
+      type: 'user-control' as const,
+      streamId: 0,
+      timestamp: 0,
+      event: {
+        kind: 'set-buffer-length' as const,
+        streamId,
+        bufferLength: Math.max(0, Math.round(bufferLength)),
+      },
+    };
+    this.#sendMessage(output, message, CSID.control);
+    return output;
+  }
+
   /** Ends a publish (FCUnpublish, deleteStream) or a play (deleteStream). */
   closeStream(streamId: number): ClientOutput {
     const output: ClientOutput = { send: [], events: [] };

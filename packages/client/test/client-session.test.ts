@@ -237,6 +237,20 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     expect(pair.server.commands().at(-1)).toBe('_checkbw');
   });
 
+  it('sends SetBufferLength again when the player changes its buffer', () => {
+    const pair = new Pair({}, 3, { player: true });
+    pair.take('connected');
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.play(1, 'cam'));
+    pair.take('play-started');
+    pair.deliver(pair.client.setBufferLength(1, 500));
+    expect(pair.server.received.at(-1)).toMatchObject({
+      type: 'user-control',
+      event: { kind: 'set-buffer-length', streamId: 1, bufferLength: 500 },
+    });
+  });
+
   it('answers pings and acknowledges at the window', () => {
     const pair = new Pair();
     pair.take('connected');

@@ -859,6 +859,12 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     this.#control({ kind: 'receive-video', enabled });
   }
 
+  /** Tells the server this player now buffers `milliseconds` (SetBufferLength). */
+  setBufferLength(milliseconds: number): void {
+    const target = this.#successor && !this.#moving ? this.#successor : this;
+    target.connection.send(target.connection.session.setBufferLength(target.streamId, milliseconds));
+  }
+
   /** Seeks to `milliseconds` (on a live stream, servers restart it at its latest keyframe). */
   seek(milliseconds: number): void {
     this.#control({ kind: 'seek', milliseconds });
