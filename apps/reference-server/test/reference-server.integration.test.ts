@@ -14,6 +14,7 @@ import { connect } from '@rtmp/client';
 import { readFlv } from '@rtmp/flv';
 import {
   deferCleanups,
+  ffmpegCopyArgs,
   ffmpegPublishArgs,
   ipv6Available,
   packetHashes,
@@ -439,19 +440,7 @@ describe('rtmp-reference-server CLI', () => {
       copyFileSync(flv, join(dir, 'clip.flv'));
       const { listening } = await startCli(['--vod-dir', dir]);
       const out = join(dir, 'played.flv');
-      await runProcess('ffmpeg', [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-i',
-        `${listening.url}/vod/clip`,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        out,
-      ]);
+      await runProcess('ffmpeg', ffmpegCopyArgs(`${listening.url}/vod/clip`, out));
       expect(await packetHashes(out)).toEqual(await packetHashes(flv));
     },
   );

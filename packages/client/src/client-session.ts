@@ -29,8 +29,7 @@ import {
   decodeMessage,
   type EnhancedCapabilities,
   encodeMessage,
-  FourCc,
-  FourCcInfo,
+  forwardingCapabilities,
   type MediaMessage,
   MessageError,
   type PlayOptions,
@@ -45,22 +44,14 @@ import {
 import { RtmpClientError } from './errors';
 import { parseRtmpUrl, type RtmpUrl } from './rtmp-url';
 
-const VIDEO_FOURCCS = [FourCc.Avc, FourCc.Hevc, FourCc.Av1, FourCc.Vp9, FourCc.Vp8, FourCc.Vvc];
-const AUDIO_FOURCCS = [FourCc.Aac, FourCc.Opus, FourCc.Flac, FourCc.Ac3, FourCc.Eac3, FourCc.Mp3];
-const forwards = (fourCcs: readonly string[]) =>
-  Object.fromEntries(fourCcs.map((fourCc) => [fourCc, FourCcInfo.CanForward]));
-
 /**
  * What this client says of Enhanced RTMP with `enhancedRtmp: true`: it carries every FourCC of the
  * v2 spec (it passes codec bytes through, decoding none), multitrack, ModEx and nanosecond
  * timestamp offsets.
  */
-export const CLIENT_ENHANCED_CAPABILITIES: EnhancedCapabilities = Object.freeze({
-  fourCcList: Object.freeze([...VIDEO_FOURCCS, ...AUDIO_FOURCCS]),
-  videoFourCcInfoMap: Object.freeze(forwards(VIDEO_FOURCCS)),
-  audioFourCcInfoMap: Object.freeze(forwards(AUDIO_FOURCCS)),
-  capsEx: CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
-});
+export const CLIENT_ENHANCED_CAPABILITIES: EnhancedCapabilities = forwardingCapabilities(
+  CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
+);
 
 /** Options of {@link ClientSession}. Every field but `url` is optional. */
 export interface ClientSessionOptions {

@@ -39,6 +39,15 @@ class Pair {
     }
   }
 
+  /** Connected, a stream created, playing `cam` on stream 1. */
+  startPlaying(): void {
+    this.take('connected');
+    this.deliver(this.client.createStream());
+    this.take('stream-created');
+    this.deliver(this.client.play(1, 'cam'));
+    this.take('play-started');
+  }
+
   fromServer(bytes: Uint8Array): void {
     const result = this.client.receive(bytes);
     this.events.push(...result.events);
@@ -143,11 +152,7 @@ describe('ClientSession against a scripted server, byte by byte', () => {
 
   it('splits an aggregate (as Wowza and FMS send to players) into its media messages, timestamps rebased on the aggregate', () => {
     const pair = new Pair({}, 5, { player: true });
-    pair.take('connected');
-    pair.deliver(pair.client.createStream());
-    pair.take('stream-created');
-    pair.deliver(pair.client.play(1, 'cam'));
-    pair.take('play-started');
+    pair.startPlaying();
     const sub = (typeId: number, timestamp: number, ...bytes: number[]) => ({
       typeId,
       streamId: 0,
@@ -197,11 +202,7 @@ describe('ClientSession against a scripted server, byte by byte', () => {
 
   it('reports StreamDry and StreamIsRecorded for a stream it has, and onBWDone (after answering _checkbw)', () => {
     const pair = new Pair({}, 3, { player: true });
-    pair.take('connected');
-    pair.deliver(pair.client.createStream());
-    pair.take('stream-created');
-    pair.deliver(pair.client.play(1, 'cam'));
-    pair.take('play-started');
+    pair.startPlaying();
     for (const kind of ['stream-dry', 'stream-is-recorded'] as const)
       pair.fromServer(
         pair.server.send(
@@ -239,11 +240,7 @@ describe('ClientSession against a scripted server, byte by byte', () => {
 
   it('sends SetBufferLength again when the player changes its buffer', () => {
     const pair = new Pair({}, 3, { player: true });
-    pair.take('connected');
-    pair.deliver(pair.client.createStream());
-    pair.take('stream-created');
-    pair.deliver(pair.client.play(1, 'cam'));
-    pair.take('play-started');
+    pair.startPlaying();
     pair.deliver(pair.client.setBufferLength(1, 500));
     expect(pair.server.received.at(-1)).toMatchObject({
       type: 'user-control',

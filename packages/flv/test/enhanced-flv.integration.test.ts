@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFlvWriter, isKeyframeBody, keyframeIndex, type ReadFlvTag, readFlv } from '@rtmp/flv';
 import {
-  type Demuxed,
   demuxWithFfmpeg8,
   modernMedia,
+  packetsPerStream,
   peerAvailable,
   publishWithFfmpeg8,
 } from '@rtmp/test-helpers';
@@ -15,8 +15,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const work = mkdtempSync(join(tmpdir(), 'flv-enhanced-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-const perStream = (demuxed: Demuxed) =>
-  demuxed.streams.map((_, index) => demuxed.packets.filter((p) => p.stream === index).map((p) => p.md5));
 
 describe.skipIf(!peerAvailable('ffmpeg'))('Enhanced FLV v2 (FFmpeg 8.1)', () => {
   it('a multitrack file (H.264 + HEVC, AAC + Opus) is read tag for tag and written back; FFmpeg 8.1 reads our copy with every track, packets identical', async () => {
@@ -34,7 +32,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('Enhanced FLV v2 (FFmpeg 8.1)', () => 
     const [original, copy] = [await demuxWithFfmpeg8(theirs), await demuxWithFfmpeg8(ours)];
     expect(copy.streams.map((s) => s.codec)).toEqual(['h264', 'hevc', 'aac', 'opus']);
     expect(copy.streams).toEqual(original.streams);
-    expect(perStream(copy)).toEqual(perStream(original));
+    expect(packetsPerStream(copy)).toEqual(packetsPerStream(original));
 
     // Keyframes are track 0's: the HEVC track's multitrack keyframes do not count twice.
     const video = tags.filter((tag) => tag.type === 9);

@@ -35,6 +35,7 @@ export {
   CapsEx,
   type EnhancedCapabilities,
   FourCcInfo,
+  forwardingCapabilities,
   offersEnhancedRtmp,
 } from './commands/enhanced-capabilities';
 export {

@@ -27,8 +27,7 @@ import {
   decodeMessage,
   type EnhancedCapabilities,
   encodeMessage,
-  FourCc,
-  FourCcInfo,
+  forwardingCapabilities,
   type MediaMessage,
   MessageError,
   offersEnhancedRtmp,
@@ -78,22 +77,14 @@ export interface ServerSessionOptions {
   readonly enhancedRtmp?: EnhancedCapabilities | false;
 }
 
-const VIDEO_FOURCCS = [FourCc.Avc, FourCc.Hevc, FourCc.Av1, FourCc.Vp9, FourCc.Vp8, FourCc.Vvc];
-const AUDIO_FOURCCS = [FourCc.Aac, FourCc.Opus, FourCc.Flac, FourCc.Ac3, FourCc.Eac3, FourCc.Mp3];
-const forwards = (fourCcs: readonly string[]) =>
-  Object.fromEntries(fourCcs.map((fourCc) => [fourCc, FourCcInfo.CanForward]));
-
 /**
  * What this server says of Enhanced RTMP in the connect `_result`: it forwards every FourCC of the
  * v2 spec (the bytes pass through; it decodes none), multitrack, ModEx with nanosecond timestamp
  * offsets, and sends ReconnectRequest.
  */
-export const ENHANCED_RTMP_SERVER_CAPABILITIES: EnhancedCapabilities = Object.freeze({
-  fourCcList: Object.freeze([...VIDEO_FOURCCS, ...AUDIO_FOURCCS]),
-  videoFourCcInfoMap: Object.freeze(forwards(VIDEO_FOURCCS)),
-  audioFourCcInfoMap: Object.freeze(forwards(AUDIO_FOURCCS)),
-  capsEx: CapsEx.Reconnect | CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
-});
+export const ENHANCED_RTMP_SERVER_CAPABILITIES: EnhancedCapabilities = forwardingCapabilities(
+  CapsEx.Reconnect | CapsEx.Multitrack | CapsEx.ModEx | CapsEx.TimestampNanoOffset,
+);
 
 /** What the session asks the application to decide, or tells it. */
 export type ServerEvent =

@@ -6,6 +6,7 @@ import {
   demuxWithFfmpeg8,
   type ModernMediaSpec,
   modernMedia,
+  packetsPerStream,
   peerAvailable,
   publishWithFfmpeg8,
   waitFor,
@@ -20,10 +21,7 @@ import { startServer } from './start-server';
 const defer = deferCleanups(afterEach);
 
 /** Each stream's packets (MD5, keyframe flag) in order: what "identical per stream" compares. */
-const perStream = (demuxed: Demuxed) =>
-  demuxed.streams.map((_, index) =>
-    demuxed.packets.filter((p) => p.stream === index).map((p) => `${p.md5}${p.keyframe ? ' key' : ''}`),
-  );
+const perStream = (demuxed: Demuxed) => packetsPerStream(demuxed, { keyframes: true });
 
 /**
  * The streams as FFmpeg saw them: codec, kind and configuration (extradata MD5). Where the file

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { connect, type PlayerEvent } from '@rtmp/client';
 import {
   deferCleanups,
+  ffmpegCopyArgs,
   packetHashes,
   peerAvailable,
   readFlvTags,
@@ -106,19 +107,7 @@ describe('VOD: recorded FLV files', () => {
       const { url, flv, dir } = await vodServer();
       const out = join(dir, 'copy.flv');
       const { runProcess } = await import('@rtmp/test-helpers');
-      await runProcess('ffmpeg', [
-        '-hide_banner',
-        '-loglevel',
-        'error',
-        '-y',
-        '-i',
-        `${url}/sample`,
-        '-c',
-        'copy',
-        '-f',
-        'flv',
-        out,
-      ]);
+      await runProcess('ffmpeg', ffmpegCopyArgs(`${url}/sample`, out));
       expect(await packetHashes(out)).toEqual(await packetHashes(flv));
     },
   );

@@ -84,3 +84,8 @@ export function gstreamerPublishArgs(flv: string, url: string, sink: 'rtmp2sink'
     'm.',
   ];
 }
+
+/** ffmpeg reading `input` (a file or an `rtmp://` URL to play) into the FLV file `output`, copying packets. */
+export function ffmpegCopyArgs(input: string, output: string): string[] {
+  return [...FFMPEG_QUIET, '-y', '-i', input, '-c', 'copy', '-f', 'flv', output];
+}

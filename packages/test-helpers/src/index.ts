@@ -1,7 +1,13 @@
 export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
 export { selfSignedCertificate } from './certificate';
 export { deferCleanups } from './cleanups';
-export { FFMPEG_QUIET, ffmpegFramemd5Args, ffmpegPublishArgs, gstreamerPublishArgs } from './commands';
+export {
+  FFMPEG_QUIET,
+  ffmpegCopyArgs,
+  ffmpegFramemd5Args,
+  ffmpegPublishArgs,
+  gstreamerPublishArgs,
+} from './commands';
 export { packetHashes, parseFramemd5, probeCodecs } from './ffprobe';
 export { type FlvTag, readFlvTags } from './flv-tags';
 export { fromHex, toHex } from './hex';
@@ -12,6 +18,7 @@ export {
   loadNodeAv,
   type ModernMediaSpec,
   modernMedia,
+  packetsPerStream,
   publishWithFfmpeg8,
 } from './modern-ffmpeg';
 export {

@@ -204,3 +204,18 @@ export async function demuxWithFfmpeg8(
     await input.close();
   }
 }
+
+/**
+ * Each stream's packets in order, as MD5s (with ` key` on keyframes when `keyframes`): what
+ * "identical per stream" compares.
+ */
+export function packetsPerStream(
+  demuxed: Demuxed,
+  options: { readonly keyframes?: boolean } = {},
+): string[][] {
+  return demuxed.streams.map((_, index) =>
+    demuxed.packets
+      .filter((packet) => packet.stream === index)
+      .map((packet) => `${packet.md5}${options.keyframes && packet.keyframe ? ' key' : ''}`),
+  );
+}

@@ -46,29 +46,19 @@ export async function* trackFrames(
   for await (const event of events) {
     if (event.type !== 'video' && event.type !== 'audio') continue;
     try {
-      if (event.type === 'video') {
-        const header = parseVideoHeader(event.payload);
-        for (const track of header.tracks) {
-          yield {
-            kind: 'video',
-            timestamp: event.timestamp,
-            timestampOffsetNanoseconds: header.timestampOffsetNanoseconds,
-            frameType: header.frameType,
-            ...track,
-          };
-        }
-      } else {
-        const header = parseAudioHeader(event.payload);
-        for (const track of header.tracks) {
-          yield {
-            kind: 'audio',
-            timestamp: event.timestamp,
-            timestampOffsetNanoseconds: header.timestampOffsetNanoseconds,
-            frameType: undefined,
-            compositionTime: 0,
-            ...track,
-          };
-        }
+      const header =
+        event.type === 'video' ? parseVideoHeader(event.payload) : parseAudioHeader(event.payload);
+      const frameType = 'frameType' in header ? header.frameType : undefined;
+      for (const track of header.tracks) {
+        // Audio tracks have no composition time; video tracks bring their own.
+        yield {
+          kind: event.type,
+          timestamp: event.timestamp,
+          timestampOffsetNanoseconds: header.timestampOffsetNanoseconds,
+          frameType,
+          compositionTime: 0,
+          ...track,
+        };
       }
     } catch (error) {
       if (!MessageError.isInstance(error)) throw error;

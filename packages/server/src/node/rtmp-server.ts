@@ -6,11 +6,13 @@ import {
   type ConnectRequest,
   encodeMessage,
   type MediaInfo,
+  type MediaKind,
   mediaInfo,
   VideoFrameType,
   videoFrameType,
 } from '@rtmp/messages';
-import { admit } from '../admission';
+import { admit, type QueueState, type VideoTracks } from '../admission';
+
 import { RtmpServerError } from '../errors';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { type ServerEvent, ServerSession, type ServerSessionOptions } from '../server-session';
@@ -25,6 +27,8 @@ import {
   type StreamStats,
 } from './live-stream';
 import { VodPlayback, vodDuration, vodPath } from './vod';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 type Player = StreamPlayer<Connection>;
 
@@ -953,6 +957,9 @@ class Connection {
     }
     // A keyframe of whichever track: a player waiting for one track's keyframe starts that track here.
     const keyframe = message.typeId === 9 && videoFrameType(message.payload) === VideoFrameType.Keyframe;
+    // Made once per message, not per player: the policy reads them synchronously.
+    const tracks = { trackIds: info.trackIds, keyframe };
+    const queue: Mutable<QueueState> = { bytes: 0, backlogSince: undefined };
     this.#observe(() => this.server.options.observe?.message?.(stream.key, message));
     const held = this.server.holdForBatch(stream);
     // Nearly every player has the same (stream id, chunk size): that encoding is kept at hand, and
@@ -961,7 +968,7 @@ class Connection {
     let firstBytes: Uint8Array | undefined;
     let others: Map<number, Uint8Array> | undefined;
     for (const player of stream.players) {
-      if (!this.#admit(player, info, keyframe, now, stream)) continue;
+      if (!this.#admit(player, info.kind, tracks, queue, now, stream)) continue;
       const { session, socket } = player.connection;
       const key = player.streamId * 2 ** 32 + session.encoder.chunkSize;
       let bytes = key === firstKey ? firstBytes : others?.get(key);
@@ -986,8 +993,9 @@ class Connection {
   /** Whether a player takes this message now ({@link admit}); one over budget too long is closed. */
   #admit(
     player: Player,
-    info: MediaInfo,
-    keyframe: boolean,
+    kind: MediaKind,
+    tracks: VideoTracks,
+    queue: Mutable<QueueState>,
     now: number,
     stream: LiveStream<Connection>,
   ): boolean {
@@ -1004,9 +1012,9 @@ class Connection {
     }
     const dropped = player.dropped;
     // A full window counts as a queue over budget: media waits (and resumes at a keyframe).
-    const queue = { bytes: flow === 'full' ? Number.POSITIVE_INFINITY : socket.writableLength, backlogSince };
-    const tracks = { trackIds: info.trackIds, keyframe };
-    const admission = admit(player, info.kind, queue, now, stream.hasVideo, this.server.options, tracks);
+    queue.bytes = flow === 'full' ? Number.POSITIVE_INFINITY : socket.writableLength;
+    queue.backlogSince = backlogSince;
+    const admission = admit(player, kind, queue, now, stream.hasVideo, this.server.options, tracks);
     stream.dropped += player.dropped - dropped;
     if (admission === 'close') player.connection.close();
     return admission === 'send';

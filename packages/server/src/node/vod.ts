@@ -74,7 +74,10 @@ export interface VodSink {
  */
 export class VodPlayback {
   #tags: ReadFlvTag[] = [];
-  #setup: FlvTag[] = [];
+  /** Where the keyframes are (tag positions and timestamps), worked out once. */
+  #keyframes: { readonly at: number; readonly timestamp: number }[] = [];
+  /** Positions of the metadata and sequence headers: what a seek sends again before its keyframe. */
+  #setup: number[] = [];
   #at = 0;
   #clockStart = 0;
   #streamStart = 0;
@@ -101,8 +104,14 @@ export class VodPlayback {
   ): Promise<VodPlayback> {
     const playback = new VodPlayback(sink, aheadMs);
     for await (const item of readFlv(file)) if (item.kind === 'tag') playback.#tags.push(item.tag);
-    // Metadata and sequence headers: what a seek sends again before its keyframe.
-    playback.#setup = playback.#tags.filter((tag) => tag.type === 18 || isSetup(tag));
+    const position = new Map(playback.#tags.map((tag, at) => [tag.offset, at]));
+    playback.#keyframes = keyframeIndex(playback.#tags).map(({ offset, timestamp }) => ({
+      at: position.get(offset)!,
+      timestamp,
+    }));
+    playback.#tags.forEach((tag, at) => {
+      if (tag.type === 18 || isSetup(tag)) playback.#setup.push(at);
+    });
     playback.seek(Math.max(0, startMs), durationMs);
     return playback;
   }
@@ -110,12 +119,9 @@ export class VodPlayback {
   /** Goes to the keyframe at or before `ms` and plays from there (for `durationMs` if ≥ 0). */
   seek(ms: number, durationMs = -1): void {
     // From the keyframe at or before `ms`; from the very start when there is none before it.
-    const key = keyframeIndex(this.#tags)
-      .filter((entry) => entry.timestamp <= ms)
-      .at(-1);
-    const from = key === undefined ? 0 : this.#tags.findIndex((tag) => tag.offset === key.offset);
-    for (const tag of this.#setup) if (this.#tags.indexOf(tag as ReadFlvTag) < from) this.sink.send(tag);
-    this.#at = Math.max(0, from);
+    const from = this.#keyframes.filter((key) => key.timestamp <= ms).at(-1)?.at ?? 0;
+    for (const at of this.#setup) if (at < from) this.sink.send(this.#tags[at]!);
+    this.#at = from;
     this.#streamStart = this.#tags[this.#at]?.timestamp ?? 0;
     if (durationMs >= 0) this.#end = this.#streamStart + durationMs;
     this.#clockStart = Date.now();
