@@ -1,7 +1,9 @@
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type PlayerEvent } from '@rtmp/client';
+import { diagnostics } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegCopyArgs,
@@ -90,6 +92,30 @@ describe('VOD: recorded FLV files', () => {
     const firstFrame = fromSeek.find((name) => videoAt(name) > 0);
     expect(fromSeek.indexOf('V0')).toBeGreaterThanOrEqual(0);
     expect(firstFrame).toBe(`V${expected} key`);
+  });
+
+  it('a file that is not FLV closes that player with SERVER_VOD_FAILED (its FlvError as the cause); the server goes on', async () => {
+    const errors: unknown[] = [];
+    const listener = (message: unknown) => errors.push((message as { error: unknown }).error);
+    subscribe(diagnostics.error.name, listener);
+    defer(() => unsubscribe(diagnostics.error.name, listener));
+    const { url, dir } = await vodServer();
+    writeFileSync(join(dir, 'broken.flv'), 'this is not an FLV file at all');
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    await connection.play('broken');
+    await connection.closed;
+    expect(
+      errors.map((error) => [
+        (error as { code?: string }).code,
+        (error as { cause?: { code?: string } }).cause?.code,
+      ]),
+    ).toEqual([['SERVER_VOD_FAILED', 'FLV_BAD_SIGNATURE']]);
+    const other = await connect(url, { player: true });
+    defer(() => other.close());
+    const events: string[] = [];
+    for await (const event of await other.play('sample')) if (event.type === 'data') events.push(event.name);
+    expect(events).toContain('onPlayStatus');
   });
 
   it('names stay inside the directory and use the stream-name characters', async () => {
