@@ -8,6 +8,7 @@ import {
 import { ClientHandshake, HandshakeError, type HandshakeScheme } from '@rtmp/handshake';
 import {
   buildCheckBandwidth,
+  buildCloseStream,
   command as buildCommand,
   buildConnect,
   buildCreateStream,
@@ -16,6 +17,7 @@ import {
   buildFCUnpublish,
   buildPause,
   buildPlay,
+  buildPlay2,
   buildPublish,
   buildReceive,
   buildReleaseStream,
@@ -335,21 +337,22 @@ export class ClientSession {
     return output;
   }
 
-  /** Plays a created stream; `play-started`, then `media` events. */
+  /**
+   * Plays a created stream; `play-started`, then `media` events. On a stream that plays already,
+   * `reset: false` queues `name` behind what plays (its Play.Start comes when it starts); otherwise
+   * it replaces what plays.
+   */
   play(streamId: number, name: string, options: PlayOptions = {}): ClientOutput {
     this.#expect('connected', 'play');
     const output: ClientOutput = { send: [], events: [] };
-    this.#streams.set(streamId, {
-      role: 'play',
-      name,
-      started: false,
-      deadline: this.#now() + this.#commandTimeout,
-    });
+    const queued = options.reset === false && this.#streams.get(streamId)?.role === 'play';
+    if (!queued) this.#startPlay(streamId, name);
     this.#sendMessage(
       output,
       buildPlay(this.#transactions.reserveId(), streamId, name, options),
       CSID.stream,
     );
+    if (queued) return output;
     const bufferLength = this.#options.bufferLengthMs ?? 3000;
     this.#sendMessage(
       output,
@@ -362,6 +365,51 @@ export class ClientSession {
       CSID.control,
     );
     return output;
+  }
+
+  /**
+   * `play2`: switches a stream that plays to another one (`transition: "switch"`, or as given), or
+   * plays one on a stream that plays nothing; `play-started` when the server starts it.
+   */
+  play2(
+    streamId: number,
+    name: string,
+    options: { readonly start?: number; readonly len?: number; readonly transition?: string } = {},
+  ): ClientOutput {
+    this.#expect('connected', 'play2');
+    const output: ClientOutput = { send: [], events: [] };
+    const old = this.#streams.get(streamId);
+    this.#startPlay(streamId, name);
+    const playOptions = {
+      streamName: name,
+      start: options.start ?? -2000,
+      len: options.len ?? -1,
+      transition: options.transition ?? 'switch',
+      ...(old?.role === 'play' ? { oldStreamName: old.name } : {}),
+    };
+    this.#sendMessage(output, buildPlay2(streamId, playOptions), CSID.stream);
+    return output;
+  }
+
+  /**
+   * Stops what a stream plays with `closeStream` (what Flash's NetStream.close sends); the stream
+   * stays created, for another {@link ClientSession.play} or {@link ClientSession.play2}.
+   */
+  stopPlaying(streamId: number): ClientOutput {
+    const output: ClientOutput = { send: [], events: [] };
+    if (this.#streams.get(streamId)?.role !== 'play' || this.#state !== 'connected') return output;
+    this.#streams.delete(streamId);
+    this.#sendMessage(output, buildCloseStream(streamId), CSID.stream);
+    return output;
+  }
+
+  #startPlay(streamId: number, name: string): void {
+    this.#streams.set(streamId, {
+      role: 'play',
+      name,
+      started: false,
+      deadline: this.#now() + this.#commandTimeout,
+    });
   }
 
   /** Metadata for a published stream (`@setDataFrame onMetaData`), returned as bytes to write. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
   toHex,
 } from '@rtmp/test-helpers';
 import { describe, expect, it } from 'vitest';
+import { playWithControls } from '../examples/controls';
 import { playToFlv } from '../examples/play-to-flv';
 import { publishFlv } from '../examples/publish-flv';
 
@@ -20,6 +21,7 @@ describe('README examples', () => {
   it('are shown in the README verbatim', () => {
     expect(readmeShows(dir, 'examples/publish-flv.ts')).toBe(true);
     expect(readmeShows(dir, 'examples/play-to-flv.ts')).toBe(true);
+    expect(readmeShows(dir, 'examples/controls.ts')).toBe(true);
   });
 
   it.skipIf(!peerAvailable('ffmpeg') || !peerAvailable('nginx'))(
@@ -45,6 +47,28 @@ describe('README examples', () => {
       } finally {
         await nginx.stop();
         rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it.skipIf(!peerAvailable('nginx'))(
+    'the controls example runs as documented against a recorded file on nginx-rtmp: seek, pause, resume',
+    async () => {
+      const flv = await sampleFlv({ seconds: 6 });
+      const vod = mkdtempSync(join(tmpdir(), 'client-vod-'));
+      copyFileSync(flv, join(vod, 'sample.flv'));
+      const nginx = await startNginxRtmp(`application vod { play ${vod}; }`);
+      try {
+        const { length, said, sought } = await playWithControls(`${nginx.url}/vod/sample.flv`);
+        // nginx-rtmp leaves getStreamLength unanswered: the length is onMetaData's duration.
+        expect(length).toBeCloseTo(6000, -2);
+        expect(said).toEqual(['NetStream.Seek.Notify', 'NetStream.Pause.Notify', 'NetStream.Unpause.Notify']);
+        // nginx seeks to the keyframe at or before the middle (a keyframe a second).
+        expect(sought).toBeGreaterThanOrEqual(length / 2 - 1000);
+        expect(sought).toBeLessThanOrEqual(length / 2);
+      } finally {
+        await nginx.stop();
+        rmSync(vod, { recursive: true, force: true });
       }
     },
   );

@@ -148,13 +148,14 @@ describe('NetStream commands, built and parsed back', () => {
     expect(parsePublish(command('publish', 5, null, ['cam', 'bogus'], 1)).type).toBe('live');
   });
 
-  it('play with start, duration and reset; play2', () => {
+  it('play with start, duration and reset (absent reads as true, as in Flash); play2', () => {
     expect(parsePlay(wire(buildPlay(4, 1, 'cam')))).toEqual({
       name: 'cam',
       start: -2000,
       duration: -1,
-      reset: false,
+      reset: true,
     });
+    expect(parsePlay(wire(buildPlay(4, 1, 'cam', { reset: false }))).reset).toBe(false);
     expect(parsePlay(wire(buildPlay(4, 1, 'cam', { start: 0, duration: 5, reset: true })))).toEqual({
       name: 'cam',
       start: 0,
@@ -168,7 +169,7 @@ describe('NetStream commands, built and parsed back', () => {
       name: 'cam',
       start: 10,
       duration: 20,
-      reset: false,
+      reset: true,
     });
   });
 

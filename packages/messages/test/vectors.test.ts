@@ -153,7 +153,7 @@ describe('players', () => {
       name: 'capture',
       start: -2000,
       duration: -1,
-      reset: false,
+      reset: true,
     });
     expect(parseStreamNameArgument(named(sent, 'getStreamLength'))).toBe('capture');
     const buffer = sent.find((m) => m.type === 'user-control');

@@ -112,6 +112,12 @@ export type ServerEvent =
       readonly start: number;
       /** How much to play, in ms; negative: all. */
       readonly duration: number;
+      /**
+       * A `play` with `reset: false` on a stream that already plays: it plays after what plays now
+       * (a playlist; start it with {@link ServerSession.playNext}). Otherwise what played has ended
+       * (`stream-closed`) and this replaces it (`play` with reset, `play2`'s switch).
+       */
+      readonly queued: boolean;
     }
   /** Audio, video or data from an accepted publisher (`@setDataFrame` stripped). */
   | { readonly type: 'media'; readonly streamId: number; readonly message: MediaMessage | DataMessage }
@@ -152,7 +158,7 @@ type Stream = { role: 'none' | 'publish' | 'play'; name: string };
 type Pending =
   | { kind: 'connect'; transactionId: number; objectEncoding: number; enhanced: boolean }
   | { kind: 'publish'; streamId: number; name: string }
-  | { kind: 'play'; streamId: number; name: string };
+  | { kind: 'play'; streamId: number; name: string; queued: boolean };
 
 const splitName = (raw: string) => {
   const at = raw.indexOf('?');
@@ -309,6 +315,7 @@ export class ServerSession {
         return output;
       }
       case 'play': {
+        if (pending.queued) return output; // it says Play.Start when it starts (playNext)
         this.#streams.set(pending.streamId, { role: 'play', name: pending.name });
         this.#streamBegin(output, pending.streamId);
         this.#status(output, pending.streamId, StatusCode.PlayReset, `Playing and resetting ${pending.name}`);
@@ -395,21 +402,27 @@ export class ServerSession {
   complete(streamId: number, durationMs: number): Uint8Array[] {
     const output: ServerOutput = { send: [], events: [] };
     const info = { level: 'status', code: StatusCode.PlayComplete, duration: durationMs / 1000, bytes: 0 };
-    const onPlayStatus = {
-      type: 'data' as const,
-      streamId,
-      timestamp: 0,
-      name: 'onPlayStatus',
-      values: [info],
-      form: 'amf0' as const,
-    };
-    this.#sendMessage(output, onPlayStatus, MEDIA_CSID[18]!);
+    this.#onPlayStatus(output, streamId, info);
     this.#status(output, streamId, StatusCode.PlayStop, 'the recording ended');
     this.#sendMessage(
       output,
       { type: 'user-control', streamId: 0, timestamp: 0, event: { kind: 'stream-eof', streamId } },
       CSID.control,
     );
+    return output.send;
+  }
+
+  /**
+   * The next item of a playlist starts on a stream (after the item before it completed):
+   * `onPlayStatus NetStream.Play.Switch`, then `NetStream.Play.Start` for `name`.
+   */
+  playNext(streamId: number, name: string): Uint8Array[] {
+    const output: ServerOutput = { send: [], events: [] };
+    const stream = this.#streams.get(streamId);
+    if (stream?.role !== 'play') return output.send;
+    this.#streams.set(streamId, { role: 'play', name });
+    this.#onPlayStatus(output, streamId, { level: 'status', code: StatusCode.PlaySwitch });
+    this.#status(output, streamId, StatusCode.PlayStart, `Started playing ${name}`);
     return output.send;
   }
 
@@ -739,8 +752,9 @@ export class ServerSession {
     const stream = this.#streams.get(streamId);
     const publish = message.name === 'publish';
     const failure = publish ? StatusCode.PublishBadName : StatusCode.PlayFailed;
-    // D4: on a stream that was never created, or already in use.
-    if (stream === undefined || stream.role !== 'none') {
+    const playing = !publish && stream?.role === 'play';
+    // D4: on a stream that was never created, or already in use (a play may follow a play).
+    if (stream === undefined || (stream.role !== 'none' && !playing)) {
       this.#status(
         output,
         streamId,
@@ -766,7 +780,11 @@ export class ServerSession {
       } else {
         const play = message.name === 'play' ? parsePlay(message, maxName) : parsePlay2(message, maxName);
         const { name, query } = splitName(play.name);
-        this.#request(output, { kind: 'play', streamId, name }, (requestId) => ({
+        // On a stream that plays: play2 and play with reset switch to the new name, the old play
+        // ends here; play with reset false goes after it.
+        const queued = playing && !play.reset;
+        if (playing && !queued) this.#closeStream(output, streamId);
+        this.#request(output, { kind: 'play', streamId, name, queued }, (requestId) => ({
           type: 'play-request',
           requestId,
           streamId,
@@ -774,6 +792,7 @@ export class ServerSession {
           query,
           start: play.start,
           duration: play.duration,
+          queued,
         }));
       }
     } catch (error) {
@@ -781,6 +800,18 @@ export class ServerSession {
       // D5, D6: a missing, empty, non-string or too long name.
       this.#status(output, streamId, failure, error.message, 'error');
     }
+  }
+
+  #onPlayStatus(output: ServerOutput, streamId: number, info: Record<string, unknown>): void {
+    const message = {
+      type: 'data' as const,
+      streamId,
+      timestamp: 0,
+      name: 'onPlayStatus',
+      values: [info],
+      form: 'amf0' as const,
+    };
+    this.#sendMessage(output, message, MEDIA_CSID[18]!);
   }
 
   #closeStream(output: ServerOutput, streamId: number): void {

@@ -94,6 +94,139 @@ describe('VOD: recorded FLV files', () => {
     expect(firstFrame).toBe(`V${expected} key`);
   });
 
+  it("play's start and duration over the wire: from the keyframe at or before start, that long, then Play.Complete", async () => {
+    const { url, flv } = await vodServer();
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const seen: string[] = [];
+    for await (const event of await connection.play('sample', { start: 1200, duration: 800 }))
+      seen.push(label(event));
+    const key = readFlvTags(flv)
+      .filter((tag) => tag.type === 9 && tag.body[0] === 0x17 && tag.body[1] === 1 && tag.timestamp <= 1200)
+      .at(-1)!.timestamp;
+    const video = seen.filter((name) => /^V\d+/.test(name) && name !== 'V0');
+    expect(video[0]).toBe(`V${key} key`);
+    expect(Number(/^V(\d+)/.exec(video.at(-1)!)![1])).toBeLessThanOrEqual(key + 800);
+    expect(Number(/^V(\d+)/.exec(video.at(-1)!)![1])).toBeGreaterThan(key + 700);
+    expect(seen.slice(-2)).toEqual(['onPlayStatus NetStream.Play.Complete', 'NetStream.Play.Stop']);
+  });
+
+  it('pause and unpause a recorded file: Pause.Notify, Unpause.Notify, every tag still once and in order', async () => {
+    const { url, flv } = await vodServer();
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const player = await connection.play('sample');
+    const seen: string[] = [];
+    const payloads: string[] = [];
+    for await (const event of player) {
+      seen.push(label(event));
+      if (event.type === 'audio' || event.type === 'video') payloads.push(toHex(event.payload));
+      if (event.type === 'video' && event.timestamp >= 400 && !seen.includes('paused')) {
+        seen.push('paused');
+        player.pause();
+      }
+      if (event.type === 'status' && event.info.code === 'NetStream.Pause.Notify') player.resume();
+    }
+    expect(seen.filter((name) => /pause\.Notify/i.test(name))).toEqual([
+      'NetStream.Pause.Notify',
+      'NetStream.Unpause.Notify',
+    ]);
+    expect(payloads).toEqual(
+      readFlvTags(flv)
+        .filter((tag) => tag.type !== 18)
+        .map((tag) => toHex(tag.body)),
+    );
+  });
+
+  it('receiveAudio(false) on a recorded file: its audio stops, its video goes on', async () => {
+    const { url, flv } = await vodServer();
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const player = await connection.play('sample');
+    player.receiveAudio(false);
+    const audio: number[] = [];
+    const video: number[] = [];
+    for await (const event of player) {
+      if (event.type === 'audio') audio.push(event.timestamp);
+      if (event.type === 'video') video.push(event.timestamp);
+    }
+    // What went ahead before the command (up to a second) may arrive; nothing later does.
+    expect(Math.max(...audio, 0)).toBeLessThan(1600);
+    expect(video).toEqual(
+      readFlvTags(flv)
+        .filter((tag) => tag.type === 9)
+        .map((tag) => tag.timestamp),
+    );
+  });
+
+  it('a playlist: play with reset false plays the next file after the first (Play.Switch, Play.Start), Play.Complete once at the end', async () => {
+    const { url, dir, flv } = await vodServer();
+    copyFileSync(flv, join(dir, 'other.flv'));
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const player = await connection.play('sample', { start: 2000 });
+    await player.play('other', { start: 2000, reset: false });
+    const seen: string[] = [];
+    for await (const event of player) {
+      seen.push(label(event));
+      if (event.type === 'status' && event.info.code === 'NetStream.Play.Start')
+        seen.push(String(event.info['description']));
+    }
+    const switchAt = seen.indexOf('onPlayStatus NetStream.Play.Switch');
+    expect(switchAt).toBeGreaterThan(0);
+    expect(seen.slice(switchAt + 1, switchAt + 3)).toEqual(['NetStream.Play.Start', 'Started playing other']);
+    // Both files' last seconds: the keyframe at 2 s twice, once before the switch and once after.
+    const key = seen.find((name) => /^V\d+ key$/.test(name))!;
+    expect(seen.slice(0, switchAt)).toContain(key);
+    expect(seen.slice(switchAt)).toContain(key);
+    expect(seen.filter((name) => name.includes('Play.Complete'))).toEqual([
+      'onPlayStatus NetStream.Play.Complete',
+    ]);
+    expect(seen.slice(-2)).toEqual(['onPlayStatus NetStream.Play.Complete', 'NetStream.Play.Stop']);
+  });
+
+  it('play2 switches what plays; play with reset replaces it; closeStream stops it and play2 plays again on the stream', async () => {
+    const { url, dir, flv } = await vodServer();
+    copyFileSync(flv, join(dir, 'other.flv'));
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const player = await connection.play('sample');
+    const events = player[Symbol.asyncIterator]();
+    const until = async (done: (seen: string[]) => boolean) => {
+      const seen: string[] = [];
+      while (!done(seen)) {
+        const next = await events.next();
+        if (next.done) break;
+        const event = next.value;
+        seen.push(event.type === 'status' ? `${event.info.code} ${event.info['description']}` : label(event));
+      }
+      return seen;
+    };
+    // Up to the new play's Play.Start and the first keyframe after it.
+    const started = (seen: string[]) => {
+      const at = seen.findIndex((name) => name.startsWith('NetStream.Play.Start'));
+      return at >= 0 && seen.slice(at).some((name) => name.endsWith(' key'));
+    };
+    await until((seen) => seen.includes('V0'));
+    await player.play2('other', { start: 2000 });
+    expect(player.name).toBe('other');
+    const switched = await until(started);
+    expect(switched).toContain('NetStream.Play.Start Started playing other');
+    await player.play('sample', { start: 1000 });
+    const replaced = await until(started);
+    expect(replaced).toContain('NetStream.Play.Reset Playing and resetting sample');
+    expect(replaced).toContain('NetStream.Play.Start Started playing sample');
+    player.closeStream();
+    await player.play2('other', { start: 2500 });
+    const rest = await until(() => false);
+    expect(rest).toContain('NetStream.Play.Start Started playing other');
+    expect(rest.slice(-2)).toEqual([
+      'onPlayStatus NetStream.Play.Complete',
+      'NetStream.Play.Stop the recording ended',
+    ]);
+    expect(rest.filter((name) => name.includes('Play.Complete'))).toHaveLength(1);
+  });
+
   it('a file that is not FLV closes that player with SERVER_VOD_FAILED (its FlvError as the cause); the server goes on', async () => {
     const errors: unknown[] = [];
     const listener = (message: unknown) => errors.push((message as { error: unknown }).error);
@@ -135,6 +268,54 @@ describe('VOD: recorded FLV files', () => {
       const { runProcess } = await import('@rtmp/test-helpers');
       await runProcess('ffmpeg', ffmpegCopyArgs(`${url}/sample`, out));
       expect(await packetHashes(out)).toEqual(await packetHashes(flv));
+    },
+  );
+});
+
+describe.skipIf(!peerAvailable('ffmpeg'))('VOD with FFmpeg 5.1 and GStreamer', () => {
+  it('ffmpeg -rtmp_live recorded -ss 2 seeks the recorded file: it starts at the keyframe at or before 2 s', async () => {
+    const { url, flv, dir } = await vodServer();
+    const out = join(dir, 'seek.flv');
+    const { runProcess } = await import('@rtmp/test-helpers');
+    await runProcess('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-rtmp_live',
+      'recorded',
+      '-ss',
+      '2',
+      '-i',
+      `${url}/sample`,
+      '-c',
+      'copy',
+      '-y',
+      out,
+    ]);
+    const key = readFlvTags(flv)
+      .filter((tag) => tag.type === 9 && tag.body[0] === 0x17 && tag.body[1] === 1 && tag.timestamp <= 2000)
+      .at(-1)!;
+    const video = readFlvTags(out).filter((tag) => tag.type === 9 && tag.body[1] === 1);
+    // FFmpeg rebases timestamps: the first frame is known by its bytes.
+    expect(toHex(video[0]!.body)).toBe(toHex(key.body));
+    expect(key.timestamp).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!peerAvailable('gst-launch-1.0', 'gstreamer1.0-tools'))(
+    "GStreamer's rtmp2src plays a recorded file and exits on its StreamEOF: the file's video packets",
+    async () => {
+      const { url, flv, dir } = await vodServer();
+      const out = join(dir, 'gst.flv');
+      const { runProcess } = await import('@rtmp/test-helpers');
+      await runProcess('gst-launch-1.0', [
+        '-q',
+        'rtmp2src',
+        `location=${url}/sample`,
+        '!',
+        'filesink',
+        `location=${out}`,
+      ]);
+      expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
     },
   );
 });

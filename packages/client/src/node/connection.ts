@@ -53,6 +53,8 @@ const END_OF_STREAM = new Set([
   'NetStream.Play.UnpublishNotify',
   'NetStream.Play.Complete',
 ]);
+/** What answers a seek. */
+const SEEK_ANSWERS = new Set(['NetStream.Seek.Notify', 'NetStream.Seek.Failed']);
 
 /**
  * Opens an RTMP connection: TCP (or TLS for `rtmps://`), handshake, `connect`.
@@ -365,6 +367,11 @@ export class RtmpConnection {
     });
   }
 
+  /** @internal Starts another play on a player's stream; resolves on its Play.Start. */
+  startOn(streamId: number, begin: () => ClientOutput, signal: AbortSignal | undefined): Promise<void> {
+    return this.#start(streamId, begin, signal);
+  }
+
   #start(streamId: number, begin: () => ClientOutput, signal: AbortSignal | undefined): Promise<void> {
     return this.#call(signal, (waiter) => {
       this.#starts.set(streamId, waiter);
@@ -427,6 +434,9 @@ export class RtmpConnection {
         return;
       case 'publish-started':
       case 'play-started':
+        // A player's later plays (play2, play with reset) mark in its events where the new one starts.
+        if (event.type === 'play-started' && this.#players.get(event.streamId)?.restarting)
+          this.#players.get(event.streamId)?.push({ type: 'status', info: event.info });
         this.#starts.get(event.streamId)?.resolve();
         this.#starts.delete(event.streamId);
         return;
@@ -474,7 +484,7 @@ export class RtmpConnection {
       case 'stream-eof': {
         const player = this.#players.get(event.streamId);
         player?.push({ type: 'stream', state: 'eof' });
-        if (player?.endOnUnpublish) player.end();
+        if (player?.endOnUnpublish && !player.seeking) player.end();
         return;
       }
       case 'stream-begin':
@@ -768,10 +778,20 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
     readonly streamId: number,
     /** @internal */
     readonly endOnUnpublish: boolean,
-    /** The stream name it plays. */
-    readonly name: string,
-    private readonly options: PlayOptions & { endOnUnpublish?: boolean },
-  ) {}
+    name: string,
+    private options: PlayOptions & { endOnUnpublish?: boolean },
+  ) {
+    this.#name = name;
+  }
+
+  #name: string;
+  /** @internal A play2 or play with reset is under way: its Play.Start is one of the events. */
+  restarting = false;
+
+  /** The stream name it plays (the latest one asked for, after {@link RtmpPlayer.play2}). */
+  get name(): string {
+    return this.#name;
+  }
 
   /** True while it follows the stream on a new connection and waits for a keyframe there to switch. */
   get moving(): boolean {
@@ -790,6 +810,7 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
 
   /** @internal Queues an event from its connection; returns true when the socket should pause. */
   push(event: PlayerEvent): boolean {
+    if (event.type === 'status' && SEEK_ANSWERS.has(event.info.code)) this.#seeking = false;
     if (this.#upstream) return this.#upstream.#fromSuccessor(event);
     if (this.#successor && !this.#moving) return false; // switched: the old stream is done
     // Moving: the old stream goes on until it reaches the point the new one holds from.
@@ -861,18 +882,95 @@ export class RtmpPlayer implements AsyncIterable<PlayerEvent> {
 
   /** Tells the server this player now buffers `milliseconds` (SetBufferLength). */
   setBufferLength(milliseconds: number): void {
-    const target = this.#successor && !this.#moving ? this.#successor : this;
+    const target = this.#target();
     target.connection.send(target.connection.session.setBufferLength(target.streamId, milliseconds));
   }
 
   /** Seeks to `milliseconds` (on a live stream, servers restart it at its latest keyframe). */
   seek(milliseconds: number): void {
+    this.#target().#seeking = true;
     this.#control({ kind: 'seek', milliseconds });
   }
 
+  /** A seek is answered by neither Seek.Notify nor Seek.Failed yet. */
+  #seeking = false;
+
+  /**
+   * @internal Whether a StreamEOF is part of a seek rather than the stream's end: nginx-rtmp sends
+   * StreamEOF, Seek.Notify, StreamBegin for a seek in a recorded file.
+   */
+  get seeking(): boolean {
+    return this.#seeking;
+  }
+
   #control(control: Parameters<ClientSession['control']>[1]): void {
-    const target = this.#successor && !this.#moving ? this.#successor : this;
+    const target = this.#target();
     target.connection.send(target.connection.session.control(target.streamId, control));
+  }
+
+  /**
+   * Plays `name` on this player's stream: with `reset: false` after what plays now (a playlist: the
+   * server says Play.Switch and Play.Start when it starts, seen as events), otherwise instead of it
+   * (resolves on its Play.Start). The iteration goes on with what it plays.
+   * @throws {@link RtmpClientError} `CLIENT_PLAY_FAILED` when the server refuses it (the
+   *   iteration then ends with that error), `CLIENT_TIMEOUT`, `CLIENT_ABORTED`.
+   */
+  async play(name: string, options: PlayOptions & { signal?: AbortSignal } = {}): Promise<void> {
+    const target = this.#target();
+    if (options.reset === false) {
+      target.connection.send(target.connection.session.play(target.streamId, name, options));
+      return;
+    }
+    await this.#restart(name, options, () => target.connection.session.play(target.streamId, name, options));
+  }
+
+  /**
+   * Switches to another stream with `play2` (`transition: "switch"`): what plays stops, `name` plays
+   * in the same iteration; resolves on its Play.Start. After {@link RtmpPlayer.closeStream} it plays
+   * `name` on the stream again.
+   * @throws {@link RtmpClientError} as {@link RtmpPlayer.play}.
+   */
+  async play2(
+    name: string,
+    options: { start?: number; len?: number; transition?: string; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const target = this.#target();
+    await this.#restart(name, { start: options.start ?? -2000 }, () =>
+      target.connection.session.play2(target.streamId, name, options),
+    );
+  }
+
+  /**
+   * Stops what plays with `closeStream` (as Flash's NetStream.close): media stops, the stream
+   * stays, and the iteration waits for a {@link RtmpPlayer.play2} or {@link RtmpPlayer.play} on it.
+   * {@link RtmpPlayer.close} ends it.
+   */
+  closeStream(): void {
+    const target = this.#target();
+    target.connection.send(target.connection.session.stopPlaying(target.streamId));
+  }
+
+  async #restart(
+    name: string,
+    options: PlayOptions & { signal?: AbortSignal },
+    begin: () => ClientOutput,
+  ): Promise<void> {
+    const target = this.#target();
+    target.restarting = true;
+    try {
+      await target.connection.startOn(target.streamId, begin, options.signal);
+    } finally {
+      target.restarting = false;
+    }
+    this.#name = name;
+    target.#name = name;
+    const { signal: _, ...playOptions } = options;
+    this.options = { ...this.options, ...playOptions };
+  }
+
+  /** Where controls go: the successor once it has switched to a new connection. */
+  #target(): RtmpPlayer {
+    return this.#successor && !this.#moving ? this.#successor : this;
   }
 
   /** Stops playing (deleteStream); the iteration ends. The connection stays open. */

@@ -7,7 +7,10 @@ export interface PlayOptions {
   readonly start?: number;
   /** -1 to the end; 0 a single frame; > 0 that long. Not sent when undefined. */
   readonly duration?: number;
-  /** Flush any previous playlist. Not sent when undefined. */
+  /**
+   * On a stream that already plays: `true` replaces what plays, `false` plays this after it (a
+   * playlist). Not sent when undefined, which servers read as `true` (Flash's default).
+   */
   readonly reset?: boolean;
 }
 
@@ -30,6 +33,7 @@ export interface PlayRequest {
   /** As sent; a negative value means live (clients send -2000/-1000, or -2/-1 per the spec). */
   readonly start: number;
   readonly duration: number;
+  /** `false` only when sent as `false`: play after what plays now rather than instead of it. */
   readonly reset: boolean;
 }
 
@@ -43,11 +47,14 @@ export function parsePlay(message: CommandMessage, maxNameLength?: number): Play
     name: nameArgument(message, name, 'stream name', maxNameLength),
     start: numberOr(start, -2000),
     duration: numberOr(duration, -1),
-    reset: reset === true,
+    reset: reset !== false,
   };
 }
 
-/** `"play2", 0, null, {streamName, start, ...}` (NetStreamPlayOptions). */
+/**
+ * `"play2", 0, null, {streamName, start, ...}` (NetStreamPlayOptions): on a stream that plays, a
+ * switch to another stream (`transition: "switch"`).
+ */
 export const buildPlay2 = (
   streamId: number,
   options: Readonly<Record<string, unknown>> & { streamName: string },
@@ -65,7 +72,7 @@ export function parsePlay2(message: CommandMessage, maxNameLength?: number): Pla
     name: nameArgument(message, options['streamName'], 'streamName', maxNameLength),
     start: numberOr(options['start'], -2000),
     duration: numberOr(options['len'], -1),
-    reset: false,
+    reset: true,
   };
 }
 

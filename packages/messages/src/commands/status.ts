@@ -26,6 +26,8 @@ export const StatusCode = {
   PlayPublishNotify: 'NetStream.Play.PublishNotify',
   PlayUnpublishNotify: 'NetStream.Play.UnpublishNotify',
   PlayComplete: 'NetStream.Play.Complete',
+  /** onPlayStatus between two items of a playlist. */
+  PlaySwitch: 'NetStream.Play.Switch',
   PlayInsufficientBandwidth: 'NetStream.Play.InsufficientBW',
   SeekNotify: 'NetStream.Seek.Notify',
   SeekFailed: 'NetStream.Seek.Failed',

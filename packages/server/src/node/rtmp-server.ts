@@ -490,6 +490,8 @@ class Connection {
   readonly #playing = new Map<number, { stream: LiveStream<Connection>; player: Player }>();
   /** Recorded files being played (VOD), by stream id. */
   readonly #recorded = new Map<number, VodPlayback>();
+  /** Plays queued behind what a stream plays (`play` with reset false), by stream id. */
+  readonly #playlists = new Map<number, { info: RequestInfo; start: number; duration: number }[]>();
   readonly #deadline: NodeJS.Timeout;
   #closed = false;
   /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
@@ -652,7 +654,13 @@ class Connection {
             this.#allowedByRules('play', info.name)
               ? this.server.options.onPlay?.(info)
               : { allow: false, description: 'this address may not play' },
-          () => this.#playLiveOrRecorded(event.streamId, info, event.start, event.duration),
+          () => {
+            const item = { info, start: event.start, duration: event.duration };
+            if (!event.queued) this.#playLiveOrRecorded(event.streamId, item);
+            else if (this.#playing.has(event.streamId) || this.#recorded.has(event.streamId))
+              this.#playlists.set(event.streamId, [...(this.#playlists.get(event.streamId) ?? []), item]);
+            else this.#playNext(event.streamId, item); // what played before it has completed
+          },
         );
         return;
       }
@@ -884,7 +892,10 @@ class Connection {
    * A play: the live stream when it is published (or when the player asked for live only, or there
    * is no such file), else the recorded file of that name in `vodDir`.
    */
-  #playLiveOrRecorded(streamId: number, info: RequestInfo, start: number, duration: number): void {
+  #playLiveOrRecorded(
+    streamId: number,
+    { info, start, duration }: { info: RequestInfo; start: number; duration: number },
+  ): void {
     const { vodDir } = this.server.options;
     const live = this.server.streams.get(this.#key(info.name))?.publisher !== undefined;
     const file = vodDir !== undefined && !live && start !== -1 ? vodPath(vodDir, info.name) : undefined;
@@ -902,24 +913,31 @@ class Connection {
             payload: tag.body,
           }),
         ]),
-      complete: () => this.write(this.session.complete(streamId, vodDuration(file))),
-    };
-    this.write(this.session.recorded(streamId));
-    VodPlayback.start(file, sink, start, duration).then(
-      (playback) => {
-        if (this.#closed) playback.stop();
-        else this.#recorded.set(streamId, playback);
+      complete: () => {
+        this.#recorded.delete(streamId);
+        const next = this.#playlists.get(streamId)?.shift();
+        if (next !== undefined) this.#playNext(streamId, next);
+        else this.write(this.session.complete(streamId, vodDuration(file)));
       },
-      (error: unknown) =>
+      fail: (error: unknown) =>
         this.fail(
           new RtmpServerError('SERVER_VOD_FAILED', `cannot play ${info.name}: ${(error as Error).message}`, {
             cause: error,
           }),
         ),
-    );
+    };
+    this.write(this.session.recorded(streamId));
+    this.#recorded.set(streamId, new VodPlayback(file, sink, start, duration));
+  }
+
+  /** A playlist's next item: Play.Switch and Play.Start, then what it plays. */
+  #playNext(streamId: number, item: { info: RequestInfo; start: number; duration: number }): void {
+    this.write(this.session.playNext(streamId, item.info.name));
+    this.#playLiveOrRecorded(streamId, item);
   }
 
   #stopPlaying(streamId: number): void {
+    this.#playlists.delete(streamId);
     this.#recorded.get(streamId)?.stop();
     this.#recorded.delete(streamId);
     const entry = this.#playing.get(streamId);
@@ -1027,6 +1045,8 @@ class Connection {
       // A recorded file: pause stops its clock, seek goes to the keyframe at or before the time.
       if (event.control === 'pause') event.enabled ? recorded.resume() : recorded.pause();
       if (event.control === 'seek') recorded.seek(event.milliseconds ?? 0);
+      if (event.control === 'receive-audio') recorded.receive('audio', event.enabled);
+      if (event.control === 'receive-video') recorded.receive('video', event.enabled);
       return;
     }
     const entry = this.#playing.get(event.streamId);

@@ -1,6 +1,13 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { type FlvTag, keyframeIndex, type ReadFlvTag, readFlv, readMetadata } from '@rtmp/flv';
+import {
+  type FlvTag,
+  isKeyframeBody,
+  keyframeIndex,
+  type ReadFlvTag,
+  readFlv,
+  readMetadata,
+} from '@rtmp/flv';
 import { mediaInfo } from '@rtmp/messages';
 
 // Playback of recorded FLV files (VOD): a play of a name that is a file in the configured
@@ -65,12 +72,16 @@ export interface VodSink {
   send(tag: FlvTag): void;
   /** The end of the file (or of play's duration): Play.Complete follows. */
   complete(): void;
+  /** The file could not be read. */
+  fail(error: unknown): void;
 }
 
 /**
  * One player's playback of a file: real time from a start position (the keyframe at or before it),
  * `pause`/`resume`, `seek` (again to the keyframe at or before the position, the metadata and codec
- * configuration first), `stop`. Tags go about `aheadMs` before their time so players can buffer.
+ * configuration first), audio or video off and on, `stop`. Tags go about `aheadMs` before their
+ * time so players can buffer. Controls that come while the file is still being read apply once it
+ * is.
  */
 export class VodPlayback {
   #tags: ReadFlvTag[] = [];
@@ -78,6 +89,7 @@ export class VodPlayback {
   #keyframes: { readonly at: number; readonly timestamp: number }[] = [];
   /** Positions of the metadata and sequence headers: what a seek sends again before its keyframe. */
   #setup: number[] = [];
+  #loaded = false;
   #at = 0;
   #clockStart = 0;
   #streamStart = 0;
@@ -85,39 +97,49 @@ export class VodPlayback {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
   #end = Number.POSITIVE_INFINITY;
-
-  private constructor(
-    private readonly sink: VodSink,
-    private readonly aheadMs: number,
-  ) {}
+  #audioOff = false;
+  /** Settles once the file is read and playing (or failed: the sink was told). */
+  readonly loaded: Promise<void>;
+  /** Video off (`'off'`), or back on and waiting for a keyframe (`'keyframe'`). */
+  #video: 'on' | 'off' | 'keyframe' = 'on';
 
   /**
    * Reads `file` (its tags stay in memory for the playback: VOD here is for test media, not a
-   * library of films) and starts at `startMs` for `durationMs` (negative: to the end).
+   * library of films) and plays from `startMs` for `durationMs` (negative: to the end).
    */
-  static async start(
+  constructor(
     file: string,
-    sink: VodSink,
+    private readonly sink: VodSink,
     startMs: number,
     durationMs: number,
-    aheadMs = 1000,
-  ): Promise<VodPlayback> {
-    const playback = new VodPlayback(sink, aheadMs);
-    for await (const item of readFlv(file)) if (item.kind === 'tag') playback.#tags.push(item.tag);
-    const position = new Map(playback.#tags.map((tag, at) => [tag.offset, at]));
-    playback.#keyframes = keyframeIndex(playback.#tags).map(({ offset, timestamp }) => ({
+    private readonly aheadMs = 1000,
+  ) {
+    this.loaded = this.#load(file).then(
+      () => {
+        this.#loaded = true;
+        if (!this.#stopped) this.seek(Math.max(0, startMs), durationMs);
+      },
+      (error: unknown) => {
+        if (!this.#stopped) sink.fail(error);
+      },
+    );
+  }
+
+  async #load(file: string): Promise<void> {
+    for await (const item of readFlv(file)) if (item.kind === 'tag') this.#tags.push(item.tag);
+    const position = new Map(this.#tags.map((tag, at) => [tag.offset, at]));
+    this.#keyframes = keyframeIndex(this.#tags).map(({ offset, timestamp }) => ({
       at: position.get(offset)!,
       timestamp,
     }));
-    playback.#tags.forEach((tag, at) => {
-      if (tag.type === 18 || isSetup(tag)) playback.#setup.push(at);
+    this.#tags.forEach((tag, at) => {
+      if (tag.type === 18 || isSetup(tag)) this.#setup.push(at);
     });
-    playback.seek(Math.max(0, startMs), durationMs);
-    return playback;
   }
 
   /** Goes to the keyframe at or before `ms` and plays from there (for `durationMs` if ≥ 0). */
   seek(ms: number, durationMs = -1): void {
+    if (!this.#loaded) return; // before the file is read: it starts where play asked
     // From the keyframe at or before `ms`; from the very start when there is none before it.
     const from = this.#keyframes.filter((key) => key.timestamp <= ms).at(-1)?.at ?? 0;
     for (const at of this.#setup) if (at < from) this.sink.send(this.#tags[at]!);
@@ -139,7 +161,14 @@ export class VodPlayback {
     if (this.#pausedAt === undefined) return;
     this.#clockStart += Date.now() - this.#pausedAt; // the stream clock did not move while paused
     this.#pausedAt = undefined;
-    this.#pump();
+    if (this.#loaded) this.#pump();
+  }
+
+  /** Audio or video off (`false`) or on again; video comes back at its next keyframe. */
+  receive(kind: 'audio' | 'video', enabled: boolean): void {
+    if (kind === 'audio') this.#audioOff = !enabled;
+    else if (!enabled) this.#video = 'off';
+    else if (this.#video === 'off') this.#video = 'keyframe';
   }
 
   stop(): void {
@@ -159,10 +188,19 @@ export class VodPlayback {
         this.#timer = setTimeout(() => this.#pump(), tag.timestamp - now - this.aheadMs);
         return;
       }
-      this.sink.send(tag);
+      if (this.#wanted(tag)) this.sink.send(tag);
       this.#at++;
     }
     this.#stopped = true;
     this.sink.complete();
+  }
+
+  /** Whether the player takes this tag, given what it turned off. */
+  #wanted(tag: FlvTag): boolean {
+    if (tag.type === 8) return !this.#audioOff;
+    if (tag.type !== 9 || this.#video === 'on') return true;
+    if (this.#video === 'off') return false;
+    if (isKeyframeBody(tag.body)) this.#video = 'on';
+    return this.#video === 'on' || isSetup(tag);
   }
 }
