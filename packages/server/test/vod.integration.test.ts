@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type PlayerEvent } from '@rtmp/client';
-import { diagnostics } from '@rtmp/server';
+import { diagnostics, type RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegCopyArgs,
@@ -21,12 +21,12 @@ import { startServer } from './start-server';
 
 const defer = deferCleanups(afterEach);
 
-async function vodServer() {
+async function vodServer(options: RtmpServerOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vod-'));
   defer(() => rmSync(dir, { recursive: true, force: true }));
   const flv = await sampleFlv({ seconds: 3 });
   copyFileSync(flv, join(dir, 'sample.flv'));
-  const started = await startServer(defer, { vodDir: dir });
+  const started = await startServer(defer, { vodDir: dir, ...options });
   return { ...started, dir, flv };
 }
 
@@ -249,6 +249,26 @@ describe('VOD: recorded FLV files', () => {
     const events: string[] = [];
     for await (const event of await other.play('sample')) if (event.type === 'data') events.push(event.name);
     expect(events).toContain('onPlayStatus');
+  });
+
+  it('a recorded file is played only where a live stream would be: access rules and onPlay decide first', async () => {
+    const closed = await vodServer({ access: ['deny play 127.0.0.1'] });
+    const denied = await connect(closed.url, { player: true });
+    defer(() => denied.close());
+    await expect(denied.play('sample')).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED' });
+    const { url } = await vodServer({
+      onPlay: ({ name }) => (name === 'secret' ? { allow: false, description: 'not for you' } : true),
+    });
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    await expect(connection.play('secret')).rejects.toMatchObject({
+      code: 'CLIENT_PLAY_FAILED',
+      description: 'not for you',
+    });
+    const played: string[] = [];
+    for await (const event of await connection.play('sample'))
+      if (event.type === 'data') played.push(event.name);
+    expect(played).toContain('onPlayStatus');
   });
 
   it('names stay inside the directory and use the stream-name characters', async () => {
