@@ -23,6 +23,7 @@ export {
 } from './admission';
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
+export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './live-stream';
 export {
   ADOBE_AUTH_DEFAULTS,
   AdobeAuth,
@@ -30,7 +31,6 @@ export {
   type AdobeAuthVerdict,
 } from './node/adobe-auth';
 export { diagnostics } from './node/diagnostics';
-export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './node/live-stream';
 export {
   type ConnectionInfo,
   type ReconnectRequestOptions,

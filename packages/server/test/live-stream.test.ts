@@ -1,6 +1,6 @@
-import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { LiveStream } from '../src/node/live-stream';
+import { LiveStream } from '../src/live-stream';
+import type { Subscriber } from '../src/subscriber';
 
 const video = (payload: number[], timestamp = 0) => ({
   typeId: 9,
@@ -56,10 +56,9 @@ describe('LiveStream figures', () => {
       stream.add(video([0x27, 1, ...new Array(998).fill(0)], i * 100), start + i * 100);
     // 21 frames of 1000 bytes from 0 to 2000 ms: 168 000 bits over 2 s.
     expect(stream.stats().bitrateKbps).toBe(84);
-    const socket = { writableLength: 4096 } as Socket;
-    stream.players.add({
-      connection: { socket, address: '127.0.0.1' },
-      streamId: 1,
+    stream.subscribers.add({
+      remoteAddress: '127.0.0.1',
+      queuedBytes: 4096,
       waitingForKeyframe: false,
       paused: false,
       audioOff: false,
@@ -67,7 +66,7 @@ describe('LiveStream figures', () => {
       videoStarted: undefined,
       congestedSince: undefined,
       dropped: 3,
-    });
+    } as Subscriber);
     expect(stream.stats()).toMatchObject({
       messages: 21,
       bytes: 21_000,

@@ -1,5 +1,5 @@
 import { type Channel, channel } from 'node:diagnostics_channel';
-import type { Refusal } from './rtmp-server';
+import type { Refusal } from '../hooks';
 
 /**
  * `node:diagnostics_channel` channels the server publishes on (subscribe with

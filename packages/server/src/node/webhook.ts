@@ -1,4 +1,4 @@
-import type { RequestInfo, Verdict } from './rtmp-server';
+import type { RequestInfo, Verdict } from '../hooks';
 
 /** Options of {@link webhook}. */
 export interface WebhookOptions {

@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
 import {
   audioCodec,
@@ -8,10 +7,10 @@ import {
   parseVideoHeader,
   videoCodec,
 } from '@rtmp/messages';
-import type { AdmissionState } from '../admission';
-import { RtmpServerError } from '../errors';
-import { JoinCache } from '../join-cache';
-import type { RequestInfo } from './rtmp-server';
+import { RtmpServerError } from './errors';
+import type { RequestInfo } from './hooks';
+import { JoinCache } from './join-cache';
+import type { Subscriber } from './subscriber';
 
 /**
  * Audio and video tracks besides the default ones (track 0) a stream may carry: OBS's Enhanced
@@ -21,18 +20,6 @@ export const DEFAULT_MAX_TRACKS_PER_STREAM = 16;
 
 /** How often the published bitrate is recomputed, in ms. */
 const BITRATE_WINDOW_MS = 2000;
-
-/** What the stream needs of a player's connection for its figures. */
-export interface PlayerConnection {
-  readonly socket: Socket;
-  readonly address: string;
-}
-
-/** One player of a live stream: where shared bytes go, and its admission state. */
-export interface Player<C extends PlayerConnection = PlayerConnection> extends AdmissionState {
-  readonly connection: C;
-  readonly streamId: number;
-}
 
 /** Who publishes a live stream. */
 export interface StreamPublisher<C> {
@@ -60,30 +47,25 @@ export interface StreamStats {
     readonly trackId: number;
     readonly codec: string;
   }[];
-  /** Messages dropped over all players. */
+  /** Messages dropped over all subscribers. */
   readonly dropped: number;
   readonly players: number;
-  /** Each player: where from, bytes waiting in its socket, messages dropped. */
+  /** Each subscriber: where from, bytes waiting in its queue, messages dropped. */
   readonly playerDetails: readonly { remoteAddress: string; queuedBytes: number; dropped: number }[];
 }
 
-/** A stream's player sockets corked until the batch (or the merge window) ends, and its messages held. */
-export interface HeldWrites {
-  readonly sockets: Set<Socket>;
-  messages: number;
-}
-
-/** A live stream: at most one publisher, any number of players, the join cache, its figures. */
-export class LiveStream<C extends PlayerConnection = PlayerConnection> {
+/**
+ * A live stream: at most one publisher (`C`: its connection), any number of subscribers, the join
+ * cache, its figures.
+ */
+export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
   publisher: StreamPublisher<C> | undefined;
   /**
    * A publish let in while the publisher moves after a ReconnectRequest: it takes the stream over
    * at its first media message, or when the publisher leaves.
    */
   successor: StreamPublisher<C> | undefined;
-  readonly players = new Set<Player<C>>();
-  /** Writes to the players held for fan-out (empty between batches); reused, not made per message. */
-  readonly held: HeldWrites = { sockets: new Set(), messages: 0 };
+  readonly subscribers = new Set<S>();
   readonly cache: JoinCache;
   messages = 0;
   bytes = 0;
@@ -178,11 +160,11 @@ export class LiveStream<C extends PlayerConnection = PlayerConnection> {
         return { kind, trackId: Number(id), codec };
       }),
       dropped: this.dropped,
-      players: this.players.size,
-      playerDetails: [...this.players].map((player) => ({
-        remoteAddress: player.connection.address,
-        queuedBytes: player.connection.socket.writableLength,
-        dropped: player.dropped,
+      players: this.subscribers.size,
+      playerDetails: [...this.subscribers].map((subscriber) => ({
+        remoteAddress: subscriber.remoteAddress,
+        queuedBytes: subscriber.queuedBytes,
+        dropped: subscriber.dropped,
       })),
     };
   }

@@ -1,0 +1,92 @@
+import type { Socket } from 'node:net';
+
+/** A group's sockets corked until the batch (or the merge window) ends, and the messages it held. */
+export interface HeldWrites {
+  readonly sockets: Set<Socket>;
+  messages: number;
+}
+
+/** When held writes leave. */
+export interface MergeWindow {
+  /** How long writes may be held past the batch, in ms; 0: never. */
+  readonly fanOutMergeMs: number;
+  /** A group is held past the batch only when it writes to at least this many sockets. */
+  readonly fanOutMergeMinPlayers: number;
+  /** A group's writes leave once it has held this many messages. */
+  readonly fanOutMergeMaxMessages: number;
+}
+
+/**
+ * Write batching for socket-backed subscribers: the sockets a batch (one read from a publisher)
+ * writes to stay corked until it ends, so its messages leave as one writev per socket; a group
+ * (a stream's subscribers) that writes to many sockets stays corked for the merge window (SRS's
+ * merged write), because syscalls are most of fan-out's cost.
+ */
+export class WriteBatcher {
+  readonly #held = new Set<HeldWrites>();
+  /** Each group's held writes, made once and reused. */
+  readonly #groups = new WeakMap<object, HeldWrites>();
+  #batching = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly window: MergeWindow) {}
+
+  /** Runs `work` as one batch (nested calls join the batch under way). */
+  batch(work: () => void): void {
+    if (this.#batching) {
+      work();
+      return;
+    }
+    this.#batching = true;
+    try {
+      work();
+    } finally {
+      this.#batching = false;
+      const { fanOutMergeMs, fanOutMergeMinPlayers, fanOutMergeMaxMessages } = this.window;
+      for (const held of this.#held) {
+        if (
+          fanOutMergeMs === 0 ||
+          held.sockets.size < fanOutMergeMinPlayers ||
+          held.messages >= fanOutMergeMaxMessages
+        )
+          this.#release(held);
+      }
+      if (this.#held.size === 0)
+        this.releaseAll(); // nothing held: no window either
+      else this.#timer ??= setTimeout(() => this.releaseAll(), fanOutMergeMs);
+    }
+  }
+
+  /** A group (a stream) writes one more message in this batch: cork its sockets into what this returns. */
+  hold(group: object): HeldWrites {
+    let held = this.#groups.get(group);
+    if (held === undefined) {
+      held = { sockets: new Set(), messages: 0 };
+      this.#groups.set(group, held);
+    }
+    this.#held.add(held);
+    held.messages++;
+    return held;
+  }
+
+  /** Corks `socket` for the group's held writes (once per batch). */
+  static cork(held: HeldWrites, socket: Socket): void {
+    if (held.sockets.has(socket)) return;
+    socket.cork();
+    held.sockets.add(socket);
+  }
+
+  /** Lets every held write leave now. */
+  releaseAll(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const held of this.#held) this.#release(held);
+  }
+
+  #release(held: HeldWrites): void {
+    this.#held.delete(held);
+    for (const socket of held.sockets) socket.uncork();
+    held.sockets.clear();
+    held.messages = 0;
+  }
+}
