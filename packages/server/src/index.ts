@@ -42,11 +42,10 @@ export {
   type Verdict,
 } from './node/rtmp-server';
 export { type WebhookOptions, webhook } from './node/webhook';
+export type { ServerEvent, ServerOutput } from './server-events';
+export { ServerSession } from './server-session';
 export {
   DEFAULT_MAX_MESSAGE_LENGTH_BEFORE_PUBLISH,
   ENHANCED_RTMP_SERVER_CAPABILITIES,
-  type ServerEvent,
-  type ServerOutput,
-  ServerSession,
   type ServerSessionOptions,
-} from './server-session';
+} from './server-session-options';

@@ -2,7 +2,7 @@ import type { FlvTag } from '@rtmp/flv';
 import { RtmpServerError } from '../errors';
 import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
-import type { ServerEvent } from '../server-session';
+import type { ServerEvent } from '../server-events';
 import type { StreamHub } from '../stream-hub';
 import { RtmpSubscriber, type SubscriberConnection } from './rtmp-subscriber';
 import type { ResolvedOptions } from './server-options';

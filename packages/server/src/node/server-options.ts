@@ -3,7 +3,7 @@ import type { ConnectRequest } from '@rtmp/messages';
 import type { Refusal, RequestInfo, Verdict } from '../hooks';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
-import type { ServerSessionOptions } from '../server-session';
+import type { ServerSessionOptions } from '../server-session-options';
 import type { AdobeAuthOptions } from './adobe-auth';
 
 /** Options of {@link RtmpServer}. */
