@@ -89,11 +89,11 @@ export class NetStreams {
    * aggregates: each audio, video and data sub-message is a media message of its own (its sizes
    * and back-pointers were checked by the decoder).
    */
-  media(message: MediaMessage | DataMessage | AggregateMessage, event: (event: ServerEvent) => void): void {
+  media(message: MediaMessage | DataMessage | AggregateMessage, events: ServerEvent[]): void {
     if (this.#streams.get(message.streamId)?.role !== 'publish') return;
     if (message.type !== 'aggregate') {
       const media = message.type === 'data' ? stripSetDataFrame(message) : message;
-      event({ type: 'media', streamId: message.streamId, message: media });
+      events.push({ type: 'media', streamId: message.streamId, message: media });
       return;
     }
     for (const sub of message.messages) {
@@ -106,7 +106,7 @@ export class NetStreams {
         throw error;
       }
       if (decoded.type === 'audio' || decoded.type === 'video' || decoded.type === 'data')
-        this.media(decoded, event);
+        this.media(decoded, events);
     }
   }
 

@@ -271,7 +271,7 @@ export class ServerSession {
       case 'video':
       case 'data':
       case 'aggregate':
-        this.#streams.media(message, (event) => output.events.push(event));
+        this.#streams.media(message, output.events);
         return;
       default:
         return; // protocol control was applied by the chunk decoder; user control needs no answer

@@ -3,7 +3,7 @@ const HANDSHAKE_BYTES = 1 + 1536 + 1536;
 
 /**
  * Whether what we send a peer may go on under the limit it set (Set Peer Bandwidth), against its
- * acknowledgements: a peer that set none is never held back.
+ * acknowledgements (a peer that set none is never held back: there is nothing to ask).
  */
 export class PeerFlow {
   /** The peer's latest acknowledgement, and when it last moved. */
@@ -13,16 +13,15 @@ export class PeerFlow {
   constructor(private readonly acknowledgementTimeoutMs: number) {}
 
   /**
-   * `open` (room in its window, or no limit), `full` (its window of unacknowledged bytes is used
+   * Under the peer's `limit`: `open` (room in its window), `full` (its window of unacknowledged bytes is used
    * up), or `stalled` (full, with no acknowledgement for the timeout). `bytesWritten` counts the
    * handshake too.
    */
   state(
-    limit: { readonly window: number; readonly acknowledged: number } | undefined,
+    limit: { readonly window: number; readonly acknowledged: number },
     bytesWritten: number,
     now: number,
   ): 'open' | 'full' | 'stalled' {
-    if (limit === undefined) return 'open';
     if (limit.acknowledged !== this.#acknowledged) {
       this.#acknowledged = limit.acknowledged;
       this.#acknowledgedAt = now;

@@ -143,7 +143,9 @@ export class RtmpConnection {
    * (full, with no acknowledgement for `peerAcknowledgementTimeoutMs`).
    */
   flow(now: number): 'open' | 'full' | 'stalled' {
-    return this.#peerFlow.state(this.session.peerFlow, this.socket.bytesWritten, now);
+    const limit = this.session.peerFlow;
+    // Most peers set no limit; `bytesWritten` is not free (it walks the socket's queue).
+    return limit === undefined ? 'open' : this.#peerFlow.state(limit, this.socket.bytesWritten, now);
   }
 
   /** What {@link RtmpServer.requestReconnect}'s filter sees. */
