@@ -10,6 +10,7 @@ import {
 import { RtmpServerError } from './errors';
 import type { RequestInfo } from './hooks';
 import { JoinCache } from './join-cache';
+import type { RelayStats } from './relay-stats';
 import type { Subscriber } from './subscriber';
 
 /**
@@ -50,6 +51,8 @@ export interface StreamStats {
   /** Messages dropped over all subscribers. */
   readonly dropped: number;
   readonly players: number;
+  /** Its relays (pushes to other servers), with their state and figures; none when not relayed. */
+  readonly relays?: readonly RelayStats[];
   /** Each subscriber: where from, bytes waiting in its queue, messages dropped. */
   readonly playerDetails: readonly { remoteAddress: string; queuedBytes: number; dropped: number }[];
 }
@@ -147,6 +150,7 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
   }
 
   stats(): StreamStats {
+    const players = [...this.subscribers].filter((subscriber) => subscriber.kind !== 'relay');
     return {
       key: this.key,
       publishing: this.publisher !== undefined,
@@ -160,8 +164,8 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
         return { kind, trackId: Number(id), codec };
       }),
       dropped: this.dropped,
-      players: this.subscribers.size,
-      playerDetails: [...this.subscribers].map((subscriber) => ({
+      players: players.length,
+      playerDetails: players.map((subscriber) => ({
         remoteAddress: subscriber.remoteAddress,
         queuedBytes: subscriber.queuedBytes,
         dropped: subscriber.dropped,

@@ -12,10 +12,14 @@ export interface StreamHubOptions extends AdmissionLimits {
 }
 
 /** What the hub reports as it happens (the server feeds `diagnostics_channel` from it). */
-export interface StreamHubReports {
+export interface StreamHubReports<C = unknown, S extends Subscriber = Subscriber> {
   /** A publisher took a stream (or will take it over, as a moving publisher's successor). */
   readonly published?: (key: string, remoteAddress: string) => void;
   readonly subscribed?: (key: string, remoteAddress: string) => void;
+  /** A stream got a publisher after having none (not a replacement or a successor). */
+  started?(stream: LiveStream<C, S>): void;
+  /** A stream lost its publisher (unpublished, not handed to a successor). */
+  ended?(stream: LiveStream<C, S>): void;
 }
 
 /** What {@link StreamHub.publish} did. */
@@ -44,7 +48,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
 
   constructor(
     private readonly options: StreamHubOptions,
-    private readonly reports: StreamHubReports = {},
+    private readonly reports: StreamHubReports<C, S> = {},
   ) {}
 
   /** The stream of `key`, made if nobody publishes or subscribes to it yet. */
@@ -79,6 +83,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
     this.reports.published?.(stream.key, publisher.info.remoteAddress);
     if (current) return { outcome: 'published', replaced: current };
     for (const subscriber of stream.subscribers) subscriber.notify('published');
+    this.reports.started?.(stream);
     return { outcome: 'published' };
   }
 
@@ -110,6 +115,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
     stream.publisher = undefined;
     stream.cache.clear();
     for (const subscriber of stream.subscribers) subscriber.notify('unpublished');
+    this.reports.ended?.(stream);
     this.#forgetIfIdle(stream);
     return true;
   }
@@ -158,7 +164,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
           others.set(key, bytes);
         }
       }
-      subscriber.deliver(bytes, batch);
+      subscriber.deliver(bytes, batch, message);
     }
   }
 

@@ -9,6 +9,8 @@ import type { AdmissionState } from './admission';
  * `Batch` is what the transport groups one read's writes in (see `fanOut`).
  */
 export interface Subscriber<Batch = unknown> extends AdmissionState {
+  /** A relay push counts in a stream's relays, not its players. @default 'player' */
+  readonly kind?: 'player' | 'relay';
   /** Who it is, for the figures: the remote address. */
   readonly remoteAddress: string;
   /** Bytes waiting to leave (its socket's queue), for the figures. */
@@ -22,8 +24,8 @@ export interface Subscriber<Batch = unknown> extends AdmissionState {
    * can take nothing more and was closed (e.g. a peer that stopped acknowledging).
    */
   readQueue(now: number, queue: { bytes: number; backlogSince: number | undefined }): boolean;
-  /** Bytes of a published message, shared with every subscriber of the same encoding. */
-  deliver(bytes: Uint8Array, batch: Batch): void;
+  /** Bytes of a published `message`, shared with every subscriber of the same encoding. */
+  deliver(bytes: Uint8Array, batch: Batch, message: RawMessage): void;
   /** Messages of its own (the join sequence, a restart), sent now in order. */
   send(messages: readonly RawMessage[]): void;
   /** Its stream's publisher left, or came back. */

@@ -5,14 +5,15 @@ import type { ConnectionInfo, Refusal, RequestInfo, Verdict } from '../hooks';
 import type { ServerEvent } from '../server-events';
 import { ServerSession } from '../server-session';
 import type { StreamHub } from '../stream-hub';
+import type { Subscriber } from '../subscriber';
 import type { AccessRules } from './access-rules';
 import type { AdobeAuth } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
 import { Liveness } from './liveness';
 import { PeerFlow } from './peer-flow';
+import type { Relays } from './relays';
 import { ConnectionPlayback } from './rtmp-playback';
 import { ConnectionPublishing } from './rtmp-publishing';
-import type { RtmpSubscriber } from './rtmp-subscriber';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
 import { vodDuration, vodPath } from './vod';
@@ -21,10 +22,11 @@ import type { HeldWrites, WriteBatcher } from './write-batcher';
 /** What the server shares with its connections. */
 export interface ConnectionHost {
   readonly options: ResolvedOptions;
-  readonly hub: StreamHub<RtmpConnection, RtmpSubscriber, HeldWrites>;
+  readonly hub: StreamHub<RtmpConnection, Subscriber<HeldWrites>, HeldWrites>;
   readonly batcher: WriteBatcher;
   readonly access: AccessRules;
   readonly adobeAuth: AdobeAuth | undefined;
+  readonly relays: Relays;
   refused(refusal: Refusal): void;
   forget(connection: RtmpConnection): void;
 }
@@ -193,14 +195,7 @@ export class RtmpConnection {
         const info = { ...this.#info(event.name, event.query), publisher: current?.info };
         this.#decide(
           event.requestId,
-          () =>
-            this.#allowedByRules('publish', info.name)
-              ? this.options.onPublish?.(info)
-              : {
-                  allow: false,
-                  description: 'this address may not publish',
-                  code: 'NetStream.Publish.Denied',
-                },
+          () => this.#verdict('publish', info),
           (verdict) => this.publishing.publish(event.streamId, info, verdict !== true),
           (verdict) => {
             // E1: one publisher per name; the first is untouched unless the hook said replace.
@@ -218,10 +213,7 @@ export class RtmpConnection {
         const info = this.#info(event.name, event.query);
         this.#decide(
           event.requestId,
-          () =>
-            this.#allowedByRules('play', info.name)
-              ? this.options.onPlay?.(info)
-              : { allow: false, description: 'this address may not play' },
+          () => this.#verdict('play', info),
           () =>
             this.#playback.play(
               event.streamId,
@@ -293,6 +285,23 @@ export class RtmpConnection {
       remoteAddress: this.address,
       connect: this.#connect!,
     };
+  }
+
+  /** A publish or play's verdict: the relay loop rule, then the access rules, then the hook. */
+  #verdict(action: 'publish' | 'play', info: RequestInfo): Verdict | Promise<Verdict> | undefined {
+    const loop = this.server.relays.loop(this.#connect);
+    const publish = action === 'publish';
+    if (loop)
+      return {
+        allow: false,
+        description: loop,
+        code: publish ? 'NetStream.Publish.Denied' : 'NetStream.Play.Failed',
+      };
+    if (!this.#allowedByRules(action, info.name))
+      return publish
+        ? { allow: false, description: 'this address may not publish', code: 'NetStream.Publish.Denied' }
+        : { allow: false, description: 'this address may not play' };
+    return publish ? this.options.onPublish?.(info) : this.options.onPlay?.(info);
   }
 
   /** Whether the access rules let this address `action`; a denial is reported as a refusal. */

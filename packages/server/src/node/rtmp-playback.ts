@@ -4,6 +4,7 @@ import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { ServerEvent } from '../server-events';
 import type { StreamHub } from '../stream-hub';
+import type { Subscriber } from '../subscriber';
 import { RtmpSubscriber, type SubscriberConnection } from './rtmp-subscriber';
 import type { ResolvedOptions } from './server-options';
 import { VodPlayback, vodDuration, vodPath } from './vod';
@@ -18,13 +19,16 @@ export interface PlayItem {
 
 /** What a connection's playback needs of it. */
 export interface PlaybackConnection extends SubscriberConnection {
-  readonly hub: StreamHub<unknown, RtmpSubscriber, HeldWrites>;
+  readonly hub: StreamHub<unknown, Subscriber<HeldWrites>, HeldWrites>;
   readonly options: ResolvedOptions;
   /** The stream key (`app/name`) of a name on this connection. */
   key(name: string): string;
 }
 
-type Live = { readonly stream: LiveStream<unknown, RtmpSubscriber>; readonly subscriber: RtmpSubscriber };
+type Live = {
+  readonly stream: LiveStream<unknown, Subscriber<HeldWrites>>;
+  readonly subscriber: RtmpSubscriber;
+};
 
 /**
  * What one RTMP connection plays, per message stream: a live stream (a subscriber of the hub), or

@@ -4,14 +4,14 @@ import { RtmpServerError } from '../errors';
 import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { StreamHub } from '../stream-hub';
+import type { Subscriber } from '../subscriber';
 import type { Liveness } from './liveness';
-import type { RtmpSubscriber } from './rtmp-subscriber';
 import type { ResolvedOptions } from './server-options';
 import type { HeldWrites, WriteBatcher } from './write-batcher';
 
 /** What a connection's publishing needs of it. */
 export interface PublishingConnection {
-  readonly hub: StreamHub<PublishingConnection, RtmpSubscriber, HeldWrites>;
+  readonly hub: StreamHub<PublishingConnection, Subscriber<HeldWrites>, HeldWrites>;
   readonly options: ResolvedOptions;
   readonly batcher: WriteBatcher;
   readonly liveness: Liveness;
@@ -31,7 +31,7 @@ export interface PublishingConnection {
  * fanned out, and their end.
  */
 export class ConnectionPublishing {
-  readonly #published = new Map<number, LiveStream<PublishingConnection, RtmpSubscriber>>();
+  readonly #published = new Map<number, LiveStream<PublishingConnection, Subscriber<HeldWrites>>>();
 
   constructor(private readonly connection: PublishingConnection) {}
 

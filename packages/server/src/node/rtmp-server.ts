@@ -1,13 +1,15 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import { RtmpServerError } from '../errors';
 import type { ReconnectRequestOptions, Refusal } from '../hooks';
 import type { StreamStats } from '../live-stream';
 import { StreamHub } from '../stream-hub';
+import type { Subscriber } from '../subscriber';
 import { AccessRules } from './access-rules';
 import { AdobeAuth } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
+import { Relays } from './relays';
 import { type ConnectionHost, RtmpConnection } from './rtmp-connection';
-import type { RtmpSubscriber } from './rtmp-subscriber';
 import { type ResolvedOptions, type RtmpServerOptions, resolveOptions } from './server-options';
 import { type HeldWrites, WriteBatcher } from './write-batcher';
 
@@ -37,7 +39,9 @@ export class RtmpServer implements ConnectionHost {
   #closedBytesIn = 0;
   #closedBytesOut = 0;
   /** @internal The live streams. */
-  readonly hub: StreamHub<RtmpConnection, RtmpSubscriber, HeldWrites>;
+  readonly hub: StreamHub<RtmpConnection, Subscriber<HeldWrites>, HeldWrites>;
+  /** @internal Pushes to other servers, and the loop rule. */
+  readonly relays: Relays;
   /** @internal Write batching for the players' sockets. */
   readonly batcher: WriteBatcher;
 
@@ -46,7 +50,10 @@ export class RtmpServer implements ConnectionHost {
     this.hub = new StreamHub(this.#options, {
       published: (stream, remoteAddress) => report(diagnostics.publish, () => ({ stream, remoteAddress })),
       subscribed: (stream, remoteAddress) => report(diagnostics.play, () => ({ stream, remoteAddress })),
+      started: (stream) => this.relays.started(stream),
+      ended: (stream) => this.relays.ended(stream),
     });
+    this.relays = new Relays(options.relay ?? {}, this.hub);
     this.batcher = new WriteBatcher(this.#options);
     this.access = new AccessRules(options.access ?? []);
     this.adobeAuth = options.adobeAuth ? new AdobeAuth(options.adobeAuth) : undefined;
@@ -115,13 +122,37 @@ export class RtmpServer implements ConnectionHost {
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
     this.batcher.releaseAll();
+    const relays = this.relays.stopAll();
     for (const connection of this.#connections) connection.close();
+    await relays;
     await Promise.all(closed);
   }
 
-  /** Live streams with their figures. */
+  /** Live streams with their figures (and their relays'). */
   stats(): StreamStats[] {
-    return this.hub.stats();
+    return [...this.hub.streams.values()].map((stream) => {
+      const relays = this.relays.of(stream);
+      return relays.length === 0 ? stream.stats() : { ...stream.stats(), relays };
+    });
+  }
+
+  /**
+   * Pushes the live stream `key` (`app/name`) to `url` (`rtmp[s]://host[:port]/app/name[?key]`)
+   * as well, until it ends or {@link RtmpServer.unpush}: its own connection with reconnects, a
+   * bounded queue, starting from the join cache. Its state shows in {@link RtmpServer.stats}.
+   * @throws {@link RtmpServerError} `SERVER_INVALID_STATE` when nobody publishes `key`.
+   */
+  push(key: string, url: string): void {
+    const stream = this.hub.streams.get(key);
+    if (stream?.publisher === undefined)
+      throw new RtmpServerError('SERVER_INVALID_STATE', `no live stream ${key} to push`);
+    this.relays.push(stream, url);
+  }
+
+  /** Stops pushing `key` to `url` (with or without its query string); resolves with how many stopped. */
+  unpush(key: string, url: string): Promise<number> {
+    const stream = this.hub.streams.get(key);
+    return stream ? this.relays.unpush(stream, url) : Promise.resolve(0);
   }
 
   /** Connections open now, and bytes received and sent over all connections since listening. */

@@ -5,6 +5,7 @@ import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../
 import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
 import type { ServerSessionOptions } from '../server-session-options';
 import type { AdobeAuthOptions } from './adobe-auth';
+import type { RelayOptions } from './relays';
 
 /** Options of {@link RtmpServer}. */
 export interface RtmpServerOptions extends ServerSessionOptions {
@@ -68,6 +69,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    * @default 8
    */
   readonly fanOutMergeMaxMessages?: number;
+  /**
+   * Relaying: every published stream also published to other servers (`relay.push`, with
+   * reconnects and a bounded queue each), and the loop rule (`rtmpRelayVia`). Destinations can
+   * also be added while a stream runs ({@link RtmpServer.push}).
+   */
+  readonly relay?: RelayOptions;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
   /**
