@@ -18,6 +18,8 @@ export interface StreamHubReports<C = unknown, S extends Subscriber = Subscriber
   readonly subscribed?: (key: string, remoteAddress: string) => void;
   /** A stream got a publisher after having none (not a replacement or a successor). */
   started?(stream: LiveStream<C, S>): void;
+  /** A subscriber left a stream (which may have none left). */
+  unsubscribed?(stream: LiveStream<C, S>): void;
   /** A stream lost its publisher (unpublished, not handed to a successor). */
   ended?(stream: LiveStream<C, S>): void;
 }
@@ -132,6 +134,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
 
   unsubscribe(stream: LiveStream<C, S>, subscriber: S): void {
     stream.subscribers.delete(subscriber);
+    this.reports.unsubscribed?.(stream);
     this.#forgetIfIdle(stream);
   }
 

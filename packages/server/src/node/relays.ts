@@ -7,7 +7,9 @@ import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { RelayStats } from '../relay-stats';
 import type { Subscriber } from '../subscriber';
-import { type PushHub, RelayPush } from './relay-push';
+import { type PullHost, RelayPull } from './relay-pull';
+import { type PushHub, publicUrl, RelayPush } from './relay-push';
+import type { StreamSource } from './rtmp-publishing';
 
 /** A destination every stream published here is pushed to (restreamed). */
 export interface PushTarget {
@@ -34,13 +36,21 @@ export interface RelayOptions {
   readonly maxHops?: number;
   /** TLS options for `rtmps://` destinations (e.g. `ca` for a self-signed certificate). */
   readonly tls?: TlsOptions;
+  /**
+   * Where a stream nobody publishes here is pulled from when a player asks for it (an edge):
+   * `rtmp[s]://host[:port]/app` (the stream is `<url>/<name>`), or a function of the app and name
+   * giving the origin's stream URL (`undefined`: not pulled). Every local player shares one pull.
+   */
+  readonly pull?: string | ((app: string, name: string) => string | undefined | Promise<string | undefined>);
+  /** A pull stops this long after its last local player left, in ms. @default 5000 */
+  readonly pullIdleMs?: number;
   /** Reconnect waits (see `keepConnected`), in ms. @default 500 and 30000 */
   readonly minDelayMs?: number;
   readonly maxDelayMs?: number;
 }
 
 /** The named defaults of {@link RelayOptions}. */
-export const RELAY_DEFAULTS = { maxHops: 8 } as const;
+export const RELAY_DEFAULTS = { maxHops: 8, pullIdleMs: 5000 } as const;
 
 /** The connect property that lists the servers a relayed stream went through, comma-separated. */
 export const RELAY_VIA_PROPERTY = 'rtmpRelayVia';
@@ -52,7 +62,7 @@ export function relayVia(connect: ConnectRequest | undefined): string[] {
 }
 
 /** A destination URL read once, at start: a bad one is the configuration's error. */
-function targetOf(target: string | PushTarget): PushTarget {
+function targetOf(target: string | PushTarget, option = 'relay.push'): PushTarget {
   const given = typeof target === 'string' ? { url: target } : target;
   try {
     const parsed = parseRtmpUrl(given.url);
@@ -60,7 +70,7 @@ function targetOf(target: string | PushTarget): PushTarget {
   } catch (cause) {
     throw new RtmpServerError(
       'SERVER_INVALID_OPTION',
-      `relay.push: cannot use "${given.url}" (expected rtmp[s]://host[:port]/app): ${(cause as Error).message}`,
+      `${option}: cannot use "${given.url}" (expected rtmp[s]://host[:port]/app): ${(cause as Error).message}`,
       { cause },
     );
   }
@@ -75,13 +85,70 @@ export class Relays {
   readonly id: string;
   readonly #targets: readonly PushTarget[];
   readonly #pushes = new Map<LiveStream<unknown, Subscriber>, Set<RelayPush>>();
+  /** Pulls by stream (`undefined` while the origin's URL is being resolved), and their idle timers. */
+  readonly #pulls = new Map<LiveStream<StreamSource>, RelayPull | undefined>();
+  readonly #idle = new Map<LiveStream<StreamSource>, NodeJS.Timeout>();
 
   constructor(
     private readonly options: RelayOptions,
-    private readonly hub: PushHub<Subscriber>,
+    private readonly hub: PushHub<Subscriber> & PullHost,
   ) {
     this.id = options.id ?? randomBytes(6).toString('hex');
-    this.#targets = (options.push ?? []).map(targetOf);
+    this.#targets = (options.push ?? []).map((target) => targetOf(target));
+    if (typeof options.pull === 'string') targetOf(options.pull, 'relay.pull');
+  }
+
+  /**
+   * A player asked for `stream`, which nobody publishes here: with `pull` configured, it is pulled
+   * from its origin (once for every local player).
+   */
+  pull(stream: LiveStream<StreamSource>, player: RequestInfo): void {
+    clearTimeout(this.#idle.get(stream));
+    this.#idle.delete(stream);
+    const { pull } = this.options;
+    // A failed pull stays listed (its error in the figures) until a new player tries again.
+    if (this.#pulls.get(stream)?.state === 'failed') this.#pulls.delete(stream);
+    if (pull === undefined || stream.publisher !== undefined || this.#pulls.has(stream)) return;
+    this.#pulls.set(stream, undefined);
+    const resolved =
+      typeof pull === 'string' ? `${pull.replace(/\/+$/, '')}/${player.name}` : pull(player.app, player.name);
+    void Promise.resolve(resolved)
+      .catch(() => undefined)
+      .then((url) => {
+        if (url === undefined || stream.publisher !== undefined || this.#pulls.get(stream) !== undefined) {
+          this.#pulls.delete(stream);
+          return;
+        }
+        const via = [...relayVia(player.connect), this.id].join(',');
+        const info = { ...player, query: '', remoteAddress: publicUrl(url) };
+        const started = new RelayPull(this.hub, stream, info, url, this.#connectOptions(via));
+        this.#pulls.set(stream, started);
+        void started.done.then(() => {
+          if (this.#pulls.get(stream) === started && started.state === 'stopped') this.#pulls.delete(stream);
+        });
+      });
+  }
+
+  /** A player left: a pulled stream with none left stops being pulled after `pullIdleMs`. */
+  unsubscribed(stream: LiveStream<StreamSource>): void {
+    const pull = this.#pulls.get(stream);
+    if (pull === undefined || stream.subscribers.size > 0 || this.#idle.has(stream)) return;
+    const idleMs = this.options.pullIdleMs ?? RELAY_DEFAULTS.pullIdleMs;
+    const timer = setTimeout(() => {
+      this.#idle.delete(stream);
+      if (stream.subscribers.size === 0) void pull.stop();
+    }, idleMs);
+    timer.unref();
+    this.#idle.set(stream, timer);
+  }
+
+  #connectOptions(via: string) {
+    return {
+      connect: { [RELAY_VIA_PROPERTY]: via },
+      ...(this.options.tls ? { tls: this.options.tls } : {}),
+      ...(this.options.minDelayMs !== undefined ? { minDelayMs: this.options.minDelayMs } : {}),
+      ...(this.options.maxDelayMs !== undefined ? { maxDelayMs: this.options.maxDelayMs } : {}),
+    };
   }
 
   /** Why a publish or play from this connection would be a relay loop, if it would. */
@@ -113,12 +180,7 @@ export class Relays {
   /** Pushes `stream` to `url` (`rtmp[s]://host[:port]/app/name[?query]`) until it ends or is stopped. */
   push(stream: LiveStream<unknown, Subscriber>, url: string): RelayPush {
     const via = [...relayVia(stream.publisher?.info.connect), this.id].join(',');
-    const push = new RelayPush(this.hub, stream, url, {
-      connect: { [RELAY_VIA_PROPERTY]: via },
-      ...(this.options.tls ? { tls: this.options.tls } : {}),
-      ...(this.options.minDelayMs !== undefined ? { minDelayMs: this.options.minDelayMs } : {}),
-      ...(this.options.maxDelayMs !== undefined ? { maxDelayMs: this.options.maxDelayMs } : {}),
-    });
+    const push = new RelayPush(this.hub, stream, url, this.#connectOptions(via));
     const pushes = this.#pushes.get(stream) ?? new Set();
     pushes.add(push);
     this.#pushes.set(stream, pushes);
@@ -138,14 +200,21 @@ export class Relays {
   }
 
   /** The relays of `stream`, with their figures. */
-  of(stream: LiveStream<unknown, Subscriber>): RelayStats[] {
-    return [...(this.#pushes.get(stream) ?? [])].map((push) => push.stats);
+  of(stream: LiveStream<StreamSource, Subscriber>): RelayStats[] {
+    const pull = this.#pulls.get(stream);
+    return [
+      ...(pull ? [pull.stats] : []),
+      ...[...(this.#pushes.get(stream) ?? [])].map((push) => push.stats),
+    ];
   }
 
   /** Stops everything (the server closes). */
   async stopAll(): Promise<void> {
     const all = [...this.#pushes.values()].flatMap((pushes) => [...pushes]);
     this.#pushes.clear();
-    await Promise.all(all.map((push) => push.stop()));
+    for (const timer of this.#idle.values()) clearTimeout(timer);
+    const pulls = [...this.#pulls.values()].filter((pull) => pull !== undefined);
+    this.#pulls.clear();
+    await Promise.all([...all, ...pulls].map((relay) => relay.stop()));
   }
 }

@@ -13,7 +13,7 @@ import { Liveness } from './liveness';
 import { PeerFlow } from './peer-flow';
 import type { Relays } from './relays';
 import { ConnectionPlayback } from './rtmp-playback';
-import { ConnectionPublishing } from './rtmp-publishing';
+import { ConnectionPublishing, type StreamSource } from './rtmp-publishing';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
 import { vodDuration, vodPath } from './vod';
@@ -22,7 +22,7 @@ import type { HeldWrites, WriteBatcher } from './write-batcher';
 /** What the server shares with its connections. */
 export interface ConnectionHost {
   readonly options: ResolvedOptions;
-  readonly hub: StreamHub<RtmpConnection, Subscriber<HeldWrites>, HeldWrites>;
+  readonly hub: StreamHub<StreamSource, Subscriber<HeldWrites>, HeldWrites>;
   readonly batcher: WriteBatcher;
   readonly access: AccessRules;
   readonly adobeAuth: AdobeAuth | undefined;
@@ -93,6 +93,10 @@ export class RtmpConnection {
     return this.server.options;
   }
 
+  get relays(): Relays {
+    return this.server.relays;
+  }
+
   get batcher(): WriteBatcher {
     return this.server.batcher;
   }
@@ -158,6 +162,11 @@ export class RtmpConnection {
       publishing: this.publishing.keys,
       playing: this.#playback.keys,
     };
+  }
+
+  /** @internal It no longer publishes `streamId` (a successor or a replacement does). */
+  released(streamId: number): void {
+    this.publishing.released(streamId);
   }
 
   askToReconnect(options: { readonly tcUrl?: string; readonly description?: string }): void {

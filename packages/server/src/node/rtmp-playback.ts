@@ -5,6 +5,8 @@ import type { LiveStream } from '../live-stream';
 import type { ServerEvent } from '../server-events';
 import type { StreamHub } from '../stream-hub';
 import type { Subscriber } from '../subscriber';
+import type { Relays } from './relays';
+import type { StreamSource } from './rtmp-publishing';
 import { RtmpSubscriber, type SubscriberConnection } from './rtmp-subscriber';
 import type { ResolvedOptions } from './server-options';
 import { VodPlayback, vodDuration, vodPath } from './vod';
@@ -19,14 +21,16 @@ export interface PlayItem {
 
 /** What a connection's playback needs of it. */
 export interface PlaybackConnection extends SubscriberConnection {
-  readonly hub: StreamHub<unknown, Subscriber<HeldWrites>, HeldWrites>;
+  readonly hub: StreamHub<StreamSource, Subscriber<HeldWrites>, HeldWrites>;
   readonly options: ResolvedOptions;
+  /** Pulls a stream nobody publishes here from its origin, when the server is an edge. */
+  readonly relays: Pick<Relays, 'pull'>;
   /** The stream key (`app/name`) of a name on this connection. */
   key(name: string): string;
 }
 
 type Live = {
-  readonly stream: LiveStream<unknown, Subscriber<HeldWrites>>;
+  readonly stream: LiveStream<StreamSource, Subscriber<HeldWrites>>;
   readonly subscriber: RtmpSubscriber;
 };
 
@@ -128,6 +132,7 @@ export class ConnectionPlayback {
     );
     this.#live.set(streamId, { stream, subscriber });
     hub.subscribe(stream, subscriber);
+    if (stream.publisher === undefined) this.connection.relays.pull(stream, info);
   }
 
   /**

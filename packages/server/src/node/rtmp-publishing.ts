@@ -9,20 +9,25 @@ import type { Liveness } from './liveness';
 import type { ResolvedOptions } from './server-options';
 import type { HeldWrites, WriteBatcher } from './write-batcher';
 
+/** Who publishes a live stream: a client connection, or a pull from another server. */
+export interface StreamSource {
+  /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
+  readonly reconnectRequested: boolean;
+  /** It no longer publishes `streamId` (a successor or a replacement does). */
+  released(streamId: number): void;
+  close(): void;
+}
+
 /** What a connection's publishing needs of it. */
-export interface PublishingConnection {
-  readonly hub: StreamHub<PublishingConnection, Subscriber<HeldWrites>, HeldWrites>;
+export interface PublishingConnection extends StreamSource {
+  readonly hub: StreamHub<StreamSource, Subscriber<HeldWrites>, HeldWrites>;
   readonly options: ResolvedOptions;
   readonly batcher: WriteBatcher;
   readonly liveness: Liveness;
-  readonly publishing: ConnectionPublishing;
-  /** Asked to reconnect: a new publish of a stream it publishes is let in as its successor. */
-  readonly reconnectRequested: boolean;
   key(name: string): string;
   /** Runs an observer; one that throws closes the connection. */
   observe(run: () => void): void;
   fail(error: RtmpServerError): void;
-  close(): void;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface PublishingConnection {
  * fanned out, and their end.
  */
 export class ConnectionPublishing {
-  readonly #published = new Map<number, LiveStream<PublishingConnection, Subscriber<HeldWrites>>>();
+  readonly #published = new Map<number, LiveStream<StreamSource, Subscriber<HeldWrites>>>();
 
   constructor(private readonly connection: PublishingConnection) {}
 
@@ -57,7 +62,7 @@ export class ConnectionPublishing {
     const { replaced } = result;
     if (replaced) {
       // The stream changed hands: the old connection goes without unpublishing to the players.
-      replaced.connection.publishing.#published.delete(replaced.streamId);
+      replaced.connection.released(replaced.streamId);
       replaced.connection.close();
       connection.observe(() => connection.options.observe?.unpublished?.(stream.key));
     }
@@ -92,7 +97,7 @@ export class ConnectionPublishing {
     if (stream.successor?.connection === connection && stream.successor.streamId === streamId) {
       // The successor's first media: it publishes the stream from now on; the old publisher is let go.
       const old = connection.hub.takeOver(stream);
-      if (old) old.connection.publishing.released(old.streamId);
+      if (old) old.connection.released(old.streamId);
     }
     const now = Date.now();
     connection.liveness.media(now);

@@ -8,8 +8,10 @@ import type { Subscriber } from '../subscriber';
 import { AccessRules } from './access-rules';
 import { AdobeAuth } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
+import { relayHost } from './relay-host';
 import { Relays } from './relays';
 import { type ConnectionHost, RtmpConnection } from './rtmp-connection';
+import type { StreamSource } from './rtmp-publishing';
 import { type ResolvedOptions, type RtmpServerOptions, resolveOptions } from './server-options';
 import { type HeldWrites, WriteBatcher } from './write-batcher';
 
@@ -39,7 +41,7 @@ export class RtmpServer implements ConnectionHost {
   #closedBytesIn = 0;
   #closedBytesOut = 0;
   /** @internal The live streams. */
-  readonly hub: StreamHub<RtmpConnection, Subscriber<HeldWrites>, HeldWrites>;
+  readonly hub: StreamHub<StreamSource, Subscriber<HeldWrites>, HeldWrites>;
   /** @internal Pushes to other servers, and the loop rule. */
   readonly relays: Relays;
   /** @internal Write batching for the players' sockets. */
@@ -47,14 +49,16 @@ export class RtmpServer implements ConnectionHost {
 
   constructor(options: RtmpServerOptions = {}) {
     this.#options = resolveOptions(options);
+    this.batcher = new WriteBatcher(this.#options);
     this.hub = new StreamHub(this.#options, {
       published: (stream, remoteAddress) => report(diagnostics.publish, () => ({ stream, remoteAddress })),
       subscribed: (stream, remoteAddress) => report(diagnostics.play, () => ({ stream, remoteAddress })),
       started: (stream) => this.relays.started(stream),
       ended: (stream) => this.relays.ended(stream),
+      unsubscribed: (stream) => this.relays.unsubscribed(stream),
     });
-    this.relays = new Relays(options.relay ?? {}, this.hub);
-    this.batcher = new WriteBatcher(this.#options);
+    this.relays = new Relays(options.relay ?? {}, relayHost(this.hub, this.batcher, this.#options));
+
     this.access = new AccessRules(options.access ?? []);
     this.adobeAuth = options.adobeAuth ? new AdobeAuth(options.adobeAuth) : undefined;
     this.#server = createServer((socket) => this.#accept(socket));
