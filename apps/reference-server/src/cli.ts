@@ -22,7 +22,12 @@ players play the same URL.
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
   --vod-dir DIR          play recorded FLV files from DIR: a play of a name that is not live and
                          names DIR/<name>.flv streams it at real time, with pause and seek (off)
-  --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health)
+  --push URL             also publish every stream published here to URL/<stream>
+                         (URL = rtmp[s]://host[:port]/app); repeat for more destinations
+  --pull URL             pull a stream nobody publishes here from URL/<stream> when a player
+                         asks for it (an edge in front of the origin at URL)
+  --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health); each stream
+                         lists its relays (push and pull) with their state
   --max-connections N    connections open at once (default 1000)
   --max-per-address N    connections open at once from one address (default 32)
   --player-queue BYTES   a player's queue budget before frames are dropped (default 8388608)
@@ -57,6 +62,8 @@ const { values } = (() => {
         'tls-key': { type: 'string' },
         'record-dir': { type: 'string' },
         'vod-dir': { type: 'string' },
+        push: { type: 'string', multiple: true },
+        pull: { type: 'string' },
         'stats-port': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-per-address': { type: 'string' },
@@ -136,6 +143,14 @@ try {
       ...(values.access !== undefined ? { access: values.access } : {}),
       ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
       ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
+      ...(values.push !== undefined || values.pull !== undefined
+        ? {
+            relay: {
+              ...(values.push !== undefined ? { push: values.push } : {}),
+              ...(values.pull !== undefined ? { pull: values.pull } : {}),
+            },
+          }
+        : {}),
     },
     logger: createLogger(level, logFormat),
     // Nobody reads the in-process API from the CLI: remember nothing per message or connection.

@@ -445,6 +445,53 @@ describe('rtmp-reference-server CLI', () => {
     },
   );
 
+  it('--push restreams every stream to another server, --pull makes an edge; the stats show each relay; a bad URL exits 1', async () => {
+    const mirror = await startCli([]);
+    const origin = await startCli(['--push', `${mirror.listening.url}/mirror`, '--stats-port', '0']);
+    const edge = await startCli(['--pull', `${origin.listening.url}/live`]);
+    const connection = await connect(`${origin.listening.url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('cam');
+    await publisher.writeVideo(0, Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]));
+    let stopped = false;
+    const feeding = (async () => {
+      for (let i = 0; !stopped; i++) {
+        await publisher.writeVideo(
+          i * 40,
+          Uint8Array.from([i % 25 === 0 ? 0x17 : 0x27, 1, 0, 0, 0, i & 0xff]),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    defer(async () => {
+      stopped = true;
+      await feeding;
+    });
+    const framesFrom = async (url: string, name: string) => {
+      const player = await connect(url);
+      defer(() => player.close());
+      let frames = 0;
+      for await (const event of await player.play(name)) if (event.type === 'video' && ++frames >= 10) break;
+      return frames;
+    };
+    expect(await framesFrom(`${mirror.listening.url}/mirror`, 'cam')).toBe(10);
+    expect(await framesFrom(`${edge.listening.url}/live`, 'cam')).toBe(10);
+    type Stats = {
+      streams: Array<{ key: string; relays?: Array<{ direction: string; url: string; state: string }> }>;
+    };
+    const stats = (await (await fetch(`${origin.listening.stats}/`)).json()) as Stats;
+    expect(stats.streams.find((stream) => stream.key === 'live/cam')?.relays).toEqual([
+      expect.objectContaining({
+        direction: 'push',
+        url: `${mirror.listening.url}/mirror/cam`,
+        state: 'live',
+      }),
+    ]);
+    const bad = runCli(['--push', 'http://example.com/live']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toContain('relay.push: cannot use "http://example.com/live"');
+  });
+
   it('limit flags reach the server: --max-per-address 1 refuses a second connection from one address; a bad value exits 1', async () => {
     const { listening } = await startCli(['--max-per-address', '1', '--merge-ms', '0']);
     const first = await connect(`${listening.url}/live`);
