@@ -22,6 +22,8 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '8' },
     speed: { type: 'string', default: '1' },
     servers: { type: 'string', default: 'ours,nms,nginx' },
+    // Relay pushes from our server to an nginx-rtmp sink, on top of the players: their extra CPU.
+    pushes: { type: 'string', default: '0' },
   },
 });
 const here = dirname(import.meta.filename);
@@ -48,6 +50,12 @@ async function startServer(kind: string): Promise<Server> {
     return { url: `${nginx.url}/live`, pid: nginx.pid, stop: () => nginx.stop() };
   }
   const port = await freePort();
+  const pushes = Number(flags.pushes);
+  const sink = kind === 'ours' && pushes > 0 ? await startNginxRtmp() : undefined;
+  if (sink) {
+    process.env['PUSH_TO'] = `${sink.url}/live`;
+    process.env['PUSHES'] = String(pushes);
+  }
   const args =
     kind === 'nms'
       ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
@@ -61,7 +69,14 @@ async function startServer(kind: string): Promise<Server> {
         ];
   const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);
   await waitForPort(port);
-  return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
+  return {
+    url: `rtmp://127.0.0.1:${port}/live`,
+    pid: child.child.pid!,
+    stop: async () => {
+      await child.stop();
+      await sink?.stop();
+    },
+  };
 }
 
 /** CPU time (user + system, and system alone) of a process in ms, and its peak resident set in bytes. */
@@ -200,6 +215,8 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     return {
       server: kind,
       players,
+      ...(kind === 'ours' && Number(flags.pushes) > 0 ? { pushes: Number(flags.pushes) } : {}),
+      'CPU ms/s': ((cpuMs / windowMs) * 1000).toFixed(1),
       'egress Mbit/s': ((delivered * 8) / windowMs / 1000).toFixed(1),
       'server CPU %': ((cpuMs / windowMs) * 100).toFixed(0),
       'CPU ms/MB': (cpuMs / (delivered / 1e6)).toFixed(2),

@@ -1,5 +1,5 @@
 // Our RtmpServer alone, as the fan-out benchmark runs it: node --import tsx our-server.ts <port>
-// MERGE_MS overrides fanOutMergeMs (0 turns merged writes off).
+// MERGE_MS overrides fanOutMergeMs (0 turns merged writes off); PUSH_TO and PUSHES add relay pushes.
 import { RtmpServer } from '../src/index';
 
 // Every player of the benchmark comes from 127.0.0.1: lift the per-address cap.
@@ -8,6 +8,17 @@ const server = new RtmpServer({
   port: Number(process.argv[2]),
   maxConnectionsPerAddress: 10_000,
   ...(process.env['MERGE_MS'] === undefined ? {} : { fanOutMergeMs: Number(process.env['MERGE_MS']) }),
+  // PUSH_TO and PUSHES: the stream is also pushed PUSHES times to PUSH_TO (as bench-0, bench-1, ...).
+  ...(process.env['PUSH_TO'] === undefined
+    ? {}
+    : {
+        relay: {
+          push: Array.from({ length: Number(process.env['PUSHES'] ?? 1) }, (_, i) => ({
+            url: process.env['PUSH_TO']!,
+            name: () => `bench-${i}`,
+          })),
+        },
+      }),
 });
 await server.listen();
 console.log('listening');
