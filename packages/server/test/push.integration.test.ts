@@ -1,7 +1,9 @@
 // Restreaming: every stream published to one server pushed to other servers (ours and nginx-rtmp).
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer, type Socket, connect as tcpConnect } from 'node:net';
 import { connect, type PlayerEvent, type RtmpConnection } from '@rtmp/client';
-import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import { buildVideoBody } from '@rtmp/messages';
+import { diagnostics, RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegCopyArgs,
@@ -79,6 +81,13 @@ const expectContiguousFromKeyframe = (indexes: number[]) => {
 
 describe('push (restream)', () => {
   it('pushes to two destinations at once; one that is down at first gets the stream once it is up', async () => {
+    const reported: string[] = [];
+    const listener = (message: unknown) => {
+      const { url, state } = message as { url: string; state: string };
+      reported.push(`${url.includes('/later/') ? 'later' : 'mirror'} ${state}`);
+    };
+    subscribe(diagnostics.relay.name, listener);
+    defer(() => unsubscribe(diagnostics.relay.name, listener));
     const a = await server();
     const downPort = await freePort();
     const origin = await server({
@@ -107,6 +116,10 @@ describe('push (restream)', () => {
     expect(relays[1]!.reconnects).toBeGreaterThan(0);
     expect(relays[0]!.messages).toBeGreaterThan(150);
     expect(origin.server.stats()[0]!.players).toBe(0); // relays are not players
+    // rtmp:server:relay tells each state change.
+    expect(reported.filter((line) => line.startsWith('mirror'))).toEqual(['mirror live']);
+    expect(reported.filter((line) => line.startsWith('later'))).toContain('later retrying');
+    expect(reported.filter((line) => line.startsWith('later')).at(-1)).toBe('later live');
   });
 
   it('a destination that stops reading drops to keyframes; the other destination and local players get every frame', async () => {
@@ -178,6 +191,53 @@ describe('push (restream)', () => {
       expect.objectContaining({ code: 'SERVER_INVALID_STATE' }),
     );
     await publishing;
+  });
+
+  it('relays an Enhanced RTMP stream as it is: HEVC on track 0, AV1 on track 1 (multitrack), byte for byte', async () => {
+    const target = await server();
+    const origin = await server({ relay: { push: [`${target.url}/mirror`] } });
+    const bodies = [
+      buildVideoBody({
+        frameType: 1,
+        packetType: 'sequence-start',
+        tracks: [{ trackId: 0, fourCc: 'hvc1', data: Uint8Array.from([1, 2, 3]) }],
+      }),
+      buildVideoBody({
+        frameType: 1,
+        packetType: 'sequence-start',
+        tracks: [{ trackId: 1, fourCc: 'av01', data: Uint8Array.from([4, 5]) }],
+      }),
+      ...Array.from({ length: 30 }, (_, i) =>
+        buildVideoBody({
+          frameType: i % 10 === 0 ? 1 : 2,
+          packetType: 'coded-frames',
+          tracks: [
+            { trackId: 0, fourCc: 'hvc1', data: Uint8Array.from([i, 0xaa]) },
+            { trackId: 1, fourCc: 'av01', data: Uint8Array.from([i, 0xbb]) },
+          ],
+        }),
+      ),
+    ];
+    const connection = await connect(`${target.url}/mirror`);
+    defer(() => connection.close());
+    const player = await connection.play('enhanced', { endOnUnpublish: false });
+    const received: string[] = [];
+    const done = (async () => {
+      for await (const event of player) {
+        if (event.type === 'video') received.push(Buffer.from(event.payload).toString('hex'));
+        if (received.length === bodies.length) return;
+      }
+    })();
+    const publishing = await connect(`${origin.url}/live`);
+    defer(() => publishing.close());
+    const publisher = await publishing.publish('enhanced');
+    await publisher.writeVideo(0, bodies[0]!);
+    await publisher.writeVideo(0, bodies[1]!);
+    // The push starts from the join cache once it is live: every frame after that goes through.
+    await waitFor(() => origin.server.stats()[0]?.relays?.[0]?.state === 'live');
+    for (const [i, body] of bodies.slice(2).entries()) await publisher.writeVideo(i * 33, body);
+    await done;
+    expect(received).toEqual(bodies.map((body) => Buffer.from(body).toString('hex')));
   });
 
   it('a destination URL that does not parse is refused at start', () => {

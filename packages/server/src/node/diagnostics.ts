@@ -17,6 +17,11 @@ export const diagnostics = {
   close: channel('rtmp:server:close'),
   /** A {@link Refusal}: a connection over a limit, or a publish or play an access rule denied. */
   refused: channel('rtmp:server:refused'),
+  /**
+   * A relay's state changed: `{ stream, direction, url, state, bytes, messages, dropped,
+   * reconnects, error? }` (`url` without its query string).
+   */
+  relay: channel('rtmp:server:relay'),
   /** `{ remoteAddress, error }` when a client breaks the protocol. */
   error: channel('rtmp:server:error'),
 } as const;

@@ -6,6 +6,7 @@ import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { RelayState, RelayStats } from '../relay-stats';
 import type { PublishOutcome } from '../stream-hub';
+import { diagnostics, report } from './diagnostics';
 import { publicUrl } from './relay-push';
 import type { StreamSource } from './rtmp-publishing';
 
@@ -82,9 +83,9 @@ export class RelayPull implements StreamSource {
         player: true,
         signal: this.#stop.signal,
         onRetry: (error) => {
-          this.#state = 'retrying';
           this.#reconnects++;
           this.#error = (error as Error).message;
+          this.#enter('retrying');
         },
       },
     ).then(
@@ -98,6 +99,11 @@ export class RelayPull implements StreamSource {
 
   get state(): RelayState {
     return this.#state;
+  }
+
+  #enter(state: RelayState): void {
+    this.#state = state;
+    report(diagnostics.relay, () => ({ stream: this.stream.key, ...this.stats }));
   }
 
   get stats(): RelayStats {
@@ -129,7 +135,7 @@ export class RelayPull implements StreamSource {
 
   async #run(playing: Promise<AsyncIterable<PlayerEvent>>): Promise<void> {
     const player = await playing;
-    this.#state = 'live';
+    this.#enter('live');
     if (!this.#publishing) {
       if (this.host.publish(this.stream, this, this.info).outcome === 'lost') return; // published here meanwhile
       this.#publishing = true;
@@ -171,7 +177,7 @@ export class RelayPull implements StreamSource {
   }
 
   #end(state: RelayState): void {
-    this.#state = state;
+    this.#enter(state);
     if (!this.#publishing) return;
     this.#publishing = false;
     this.host.unpublish(this.stream, this);

@@ -10,6 +10,7 @@ import { decodeMessage } from '@rtmp/messages';
 import type { LiveStream } from '../live-stream';
 import type { RelayState, RelayStats } from '../relay-stats';
 import type { Subscriber } from '../subscriber';
+import { diagnostics, report } from './diagnostics';
 
 /** What a push needs of the hub: joining its stream while connected, leaving it after. */
 export interface PushHub<S extends Subscriber> {
@@ -67,26 +68,26 @@ export class RelayPush implements Subscriber<unknown> {
       ...options,
       signal: this.#stop.signal,
       onRetry: (error) => {
-        this.#state = 'retrying';
         this.#reconnects++;
         this.#error = (error as Error).message;
+        this.#enter('retrying');
       },
     }).then(
-      () => {
-        this.#state = 'stopped';
-      },
+      () => this.#enter('stopped'),
       (error: unknown) => {
-        if (this.#stop.signal.aborted) this.#state = 'stopped';
-        else {
-          this.#state = 'failed';
-          this.#error = (error as Error).message;
-        }
+        if (!this.#stop.signal.aborted) this.#error = (error as Error).message;
+        this.#enter(this.#stop.signal.aborted ? 'stopped' : 'failed');
       },
     );
   }
 
   get state(): RelayState {
     return this.#state;
+  }
+
+  #enter(state: RelayState): void {
+    this.#state = state;
+    report(diagnostics.relay, () => ({ stream: this.stream.key, ...this.stats }));
   }
 
   get stats(): RelayStats {
@@ -154,7 +155,7 @@ export class RelayPush implements Subscriber<unknown> {
   async #run(connection: RtmpConnection, name: string): Promise<void> {
     this.#connection = connection;
     const publisher = await connection.publish(name);
-    this.#state = 'live';
+    this.#enter('live');
     this.#queue.length = 0;
     this.#queuedBytes = 0;
     this.hub.subscribe(this.stream, this);
