@@ -31,6 +31,8 @@ export {
   type AdobeAuthVerdict,
 } from './node/adobe-auth';
 export { diagnostics } from './node/diagnostics';
+export { HttpFlv, type HttpFlvOptions } from './node/http-flv';
+export { type PushTarget, RELAY_DEFAULTS, type RelayOptions } from './node/relays';
 export {
   type ConnectionInfo,
   type ReconnectRequestOptions,
@@ -42,6 +44,7 @@ export {
   type Verdict,
 } from './node/rtmp-server';
 export { type WebhookOptions, webhook } from './node/webhook';
+export type { RelayState, RelayStats } from './relay-stats';
 export type { ServerEvent, ServerOutput } from './server-events';
 export { ServerSession } from './server-session';
 export {

@@ -8,6 +8,7 @@ import type { Subscriber } from '../subscriber';
 import { AccessRules } from './access-rules';
 import { AdobeAuth } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
+import { HttpFlv } from './http-flv';
 import { relayHost } from './relay-host';
 import { Relays } from './relays';
 import { type ConnectionHost, RtmpConnection } from './rtmp-connection';
@@ -44,6 +45,12 @@ export class RtmpServer implements ConnectionHost {
   readonly hub: StreamHub<StreamSource, Subscriber<HeldWrites>, HeldWrites>;
   /** @internal Pushes to other servers, and the loop rule. */
   readonly relays: Relays;
+  /**
+   * HTTP-FLV and WebSocket-FLV playback of the live streams at `/<app>/<stream>.flv`: attach
+   * `http.handle(req, res)` and `http.upgrade(req, socket, head)` to a `node:http` server (or an
+   * Express/Fastify app), or `await server.http.listen({ port: 8000 })`.
+   */
+  readonly http: HttpFlv;
   /** @internal Write batching for the players' sockets. */
   readonly batcher: WriteBatcher;
 
@@ -57,6 +64,7 @@ export class RtmpServer implements ConnectionHost {
       ended: (stream) => this.relays.ended(stream),
       unsubscribed: (stream) => this.relays.unsubscribed(stream),
     });
+    this.http = new HttpFlv(this, options.http);
     this.relays = new Relays(options.relay ?? {}, relayHost(this.hub, this.batcher, this.#options));
 
     this.access = new AccessRules(options.access ?? []);
@@ -128,7 +136,7 @@ export class RtmpServer implements ConnectionHost {
     this.batcher.releaseAll();
     const relays = this.relays.stopAll();
     for (const connection of this.#connections) connection.close();
-    await relays;
+    await Promise.all([relays, this.http.close()]);
     await Promise.all(closed);
   }
 

@@ -5,6 +5,7 @@ import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../
 import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
 import type { ServerSessionOptions } from '../server-session-options';
 import type { AdobeAuthOptions } from './adobe-auth';
+import type { HttpFlvOptions } from './http-flv';
 import type { RelayOptions } from './relays';
 
 /** Options of {@link RtmpServer}. */
@@ -75,6 +76,11 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    * also be added while a stream runs ({@link RtmpServer.push}).
    */
   readonly relay?: RelayOptions;
+  /**
+   * HTTP-FLV and WebSocket-FLV playback ({@link RtmpServer.http}): CORS, and how long a request
+   * for a stream nobody publishes waits before 404.
+   */
+  readonly http?: HttpFlvOptions;
   readonly gopCacheMaxMessages?: number;
   readonly gopCacheMaxBytes?: number;
   /**

@@ -1,0 +1,91 @@
+import type { RawMessage } from '@rtmp/chunk';
+import { encodeFlvHeader, encodeFlvTag, messageToFlvTag } from '@rtmp/flv';
+import type { Subscriber } from '../subscriber';
+
+/** Where an FLV viewer's bytes go: an HTTP response or a WebSocket. */
+export interface FlvSink {
+  /** Writes bytes; false when they had to be queued (the peer is behind). */
+  write(bytes: Uint8Array): boolean;
+  /** Bytes queued, not yet handed to the OS. */
+  readonly queuedBytes: number;
+  /** Ends the stream cleanly (the publisher left). */
+  end(): void;
+  /** Drops the viewer (too slow for too long). */
+  destroy(): void;
+}
+
+/** Every FLV viewer takes the same bytes for a message: one encoding, shared. */
+const FLV_ENCODING = -(2 ** 40);
+const EMPTY = new Uint8Array(0);
+
+/** The FLV tag of a message as one piece (WebSocket frames and HTTP chunks carry whole tags). */
+export function flvTagBytes(message: RawMessage): Uint8Array {
+  const tag = messageToFlvTag(message);
+  if (tag === undefined) return EMPTY;
+  const [head, body, tail] = encodeFlvTag(tag) as [Uint8Array, Uint8Array, Uint8Array];
+  const bytes = new Uint8Array(head.length + body.length + tail.length);
+  bytes.set(head, 0);
+  bytes.set(body, head.length);
+  bytes.set(tail, head.length + body.length);
+  return bytes;
+}
+
+/**
+ * An HTTP-FLV or WebSocket-FLV viewer of a live stream: the FLV header, then the join sequence and
+ * live tags, each tag built once per message for every FLV viewer. The admission policy reads its
+ * queue like an RTMP player's (bytes, and how long it has not drained).
+ */
+export class FlvSubscriber implements Subscriber<unknown> {
+  waitingForKeyframe = false;
+  paused = false;
+  audioOff = false;
+  videoOff = false;
+  videoStarted: Set<number> | undefined;
+  congestedSince: number | undefined;
+  dropped = 0;
+  readonly encoding = FLV_ENCODING;
+  /** When a write last had to be queued, if the sink has not drained since. */
+  backlogSince: number | undefined;
+
+  constructor(
+    private readonly sink: FlvSink,
+    readonly remoteAddress: string,
+    stream: { readonly keyed: boolean; readonly hasAudio: boolean; readonly hasVideo: boolean },
+  ) {
+    this.videoStarted = stream.keyed ? undefined : new Set();
+    sink.write(encodeFlvHeader(stream));
+  }
+
+  get queuedBytes(): number {
+    return this.sink.queuedBytes;
+  }
+
+  encode(message: RawMessage): Uint8Array {
+    return flvTagBytes(message);
+  }
+
+  readQueue(_now: number, queue: { bytes: number; backlogSince: number | undefined }): boolean {
+    queue.bytes = this.sink.queuedBytes;
+    queue.backlogSince = this.backlogSince;
+    return true;
+  }
+
+  deliver(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    // Behind since the first write that had to queue; caught up at the first that did not.
+    if (this.sink.write(bytes)) this.backlogSince = undefined;
+    else this.backlogSince ??= Date.now();
+  }
+
+  send(messages: readonly RawMessage[]): void {
+    for (const message of messages) this.deliver(this.encode(message));
+  }
+
+  notify(event: 'unpublished' | 'published'): void {
+    if (event === 'unpublished') this.sink.end(); // an FLV stream has one publisher: it ends with it
+  }
+
+  close(): void {
+    this.sink.destroy();
+  }
+}
