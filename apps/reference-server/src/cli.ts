@@ -26,6 +26,8 @@ players play the same URL.
                          (URL = rtmp[s]://host[:port]/app); repeat for more destinations
   --pull URL             pull a stream nobody publishes here from URL/<stream> when a player
                          asks for it (an edge in front of the origin at URL)
+  --http-port PORT       the web side (0 picks a free port): the console at /, HTTP-FLV and
+                         WebSocket-FLV at /<app>/<stream>.flv, /health, statistics under /api/
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health); each stream
                          lists its relays (push and pull) with their state
   --max-connections N    connections open at once (default 1000)
@@ -65,6 +67,7 @@ const { values } = (() => {
         push: { type: 'string', multiple: true },
         pull: { type: 'string' },
         'stats-port': { type: 'string' },
+        'http-port': { type: 'string' },
         'max-connections': { type: 'string' },
         'max-per-address': { type: 'string' },
         'player-queue': { type: 'string' },
@@ -137,6 +140,7 @@ try {
     ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
     ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
     ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
+    ...(values['http-port'] !== undefined ? { httpPort: port('http-port')! } : {}),
     ...(values['any-name'] ? { namePattern: null } : {}),
     server: {
       ...limits,
@@ -158,7 +162,7 @@ try {
     historyLength: 0,
   });
   process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url: server.url, host: server.host, port: server.port, stats: server.statsUrl ?? null })}\n`,
+    `${JSON.stringify({ event: 'listening', url: server.url, host: server.host, port: server.port, stats: server.statsUrl ?? null, http: server.httpUrl ?? null })}\n`,
   );
   const stop = async () => {
     await server.close();

@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './log';
 import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
 import { Recorder, recordingPath } from './recorder';
 import { nameMatcher, STREAM_NAME_PATTERN, STREAM_NAME_RULE } from './stream-name';
+import { startWeb } from './web';
 
 /** Options of {@link startReferenceServer}. */
 export interface ReferenceServerOptions {
@@ -32,6 +33,11 @@ export interface ReferenceServerOptions {
   readonly tls?: { readonly port: number; readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Serve JSON statistics (`/`) and health (`/health`) over HTTP on this port (0: ephemeral). */
   readonly statsPort?: number;
+  /**
+   * Serve the web side on this port (0: ephemeral): HTTP-FLV and WebSocket-FLV at
+   * `/<app>/<stream>.flv`, `/health`, the statistics under `/api/`, and the console at `/`.
+   */
+  readonly httpPort?: number;
   /** Where logs go. @default silent */
   readonly logger?: Logger;
   /**
@@ -60,6 +66,8 @@ export interface ReferenceServer {
   readonly tlsUrl: string | undefined;
   /** The stats URL, when `statsPort` was given. */
   readonly statsUrl: string | undefined;
+  /** The web side's URL (`http://host:port`: the console, `/api/`, `/<app>/<stream>.flv`), when `httpPort` was given. */
+  readonly httpUrl: string | undefined;
   /** Resolves when `app/name` (or just `name`) is being published; rejects after `timeoutMs`. */
   waitForPublish(name: string, timeoutMs?: number): Promise<void>;
   /** Resolves when a publish of `name` ended. */
@@ -91,6 +99,9 @@ const LIMIT_FLAGS = {
   maxConnectionsPerAddress: '--max-per-address (server.maxConnectionsPerAddress)',
 } as const;
 
+/** Connects (with their addresses) the console lists. */
+const RECENT_CONNECTS = 20;
+
 /** Connect requests, and names of ended streams, that the reference server keeps by default. */
 export const DEFAULT_HISTORY_LENGTH = 1000;
 
@@ -117,6 +128,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const log = options.logger ?? createLogger('silent', 'json');
   const historyLength = options.historyLength ?? DEFAULT_HISTORY_LENGTH;
   const connects: ConnectRequest[] = [];
+  /** The console's list: the latest connects with their address (bounded whatever `historyLength`). */
+  const recentConnects: { remoteAddress: string; app: string; flashVer: string; tcUrl: string }[] = [];
   const messageLog =
     options.messageLog === false
       ? undefined
@@ -210,6 +223,13 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         }
       },
       connected: (connect, address) => {
+        recentConnects.push({
+          remoteAddress: address,
+          app: connect.app,
+          flashVer: connect.flashVer ?? '',
+          tcUrl: connect.tcUrl ?? '',
+        });
+        if (recentConnects.length > RECENT_CONNECTS) recentConnects.shift();
         connects.push(connect);
         if (connects.length > historyLength) connects.shift(); // a long-running server keeps the latest only
         log('info', 'connected', { app: connect.app, address, flashVer: connect.flashVer ?? '' });
@@ -282,6 +302,21 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     statsUrl = `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${(stats.address() as { port: number }).port}`;
   }
 
+  const web =
+    options.httpPort === undefined
+      ? undefined
+      : await startWeb(
+          server,
+          () => ({
+            ...server.traffic(),
+            streams: server.stats(),
+            messageLog: messageLogFigures(),
+            connects: [...recentConnects],
+          }),
+          options.httpPort,
+          address.host,
+        );
+
   const waitFor = (condition: () => boolean, what: string, timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
       if (condition()) return resolve();
@@ -304,6 +339,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     port: address.port,
     tlsUrl,
     statsUrl,
+    httpUrl: web?.url,
     waitForPublish: (name, timeoutMs = 10_000) =>
       waitFor(() => [...live].some((key) => matches(key, name)), `a publish of ${name}`, timeoutMs),
     waitForUnpublish: (name, timeoutMs = 10_000) =>
@@ -338,6 +374,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       );
       recorders.clear();
       if (stats) await new Promise((resolve) => stats!.close(resolve));
+      await web?.close();
     },
   };
 }

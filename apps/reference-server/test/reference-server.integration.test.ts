@@ -492,6 +492,33 @@ describe('rtmp-reference-server CLI', () => {
     expect(bad.stderr()).toContain('relay.push: cannot use "http://example.com/live"');
   });
 
+  it('--http-port: the listening line names the web side; /health, /api/, the console and HTTP-FLV answer', async () => {
+    const { listening } = await startCli(['--http-port', '0']);
+    const { http } = listening as unknown as { http: string };
+    expect(http).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await (await fetch(`${http}/health`)).json()).toEqual({ ok: true });
+    const connection = await connect(`${listening.url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('web');
+    await publisher.writeVideo(0, Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]));
+    await publisher.writeVideo(0, Uint8Array.from([0x17, 1, 0, 0, 0, 0xaa]));
+    type Api = { streams: Array<{ key: string }>; connects: Array<{ app: string; remoteAddress: string }> };
+    await waitFor(async () => ((await (await fetch(`${http}/api/`)).json()) as Api).streams.length === 1);
+    const api = (await (await fetch(`${http}/api/`)).json()) as Api;
+    expect(api.streams[0]!.key).toBe('live/web');
+    expect(api.connects.at(-1)).toMatchObject({ app: 'live', remoteAddress: '127.0.0.1' });
+    const page = await fetch(`${http}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/vendor/mpegts.js');
+    expect((await fetch(`${http}/vendor/mpegts.js`)).status).toBe(200);
+    const flv = await fetch(`${http}/live/web.flv`);
+    expect(flv.headers.get('content-type')).toBe('video/x-flv');
+    const reader = flv.body!.getReader();
+    const { value } = await reader.read();
+    expect(Buffer.from(value!.subarray(0, 3)).toString()).toBe('FLV');
+    await reader.cancel();
+  });
+
   it('limit flags reach the server: --max-per-address 1 refuses a second connection from one address; a bad value exits 1', async () => {
     const { listening } = await startCli(['--max-per-address', '1', '--merge-ms', '0']);
     const first = await connect(`${listening.url}/live`);
