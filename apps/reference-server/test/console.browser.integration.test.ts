@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The web console in a real browser: Debian's chromium, driven by playwright-core (no downloaded browser).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
