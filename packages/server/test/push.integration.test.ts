@@ -240,6 +240,38 @@ describe('push (restream)', () => {
     expect(received).toEqual(bodies.map((body) => Buffer.from(body).toString('hex')));
   });
 
+  it("a destination's key: the stream's own query never leaves by default; a name function carries or replaces it", async () => {
+    const queries: string[] = [];
+    const target = await server({
+      onPublish: ({ name, query }) => {
+        queries.push(`${name}?${query}`);
+        return true;
+      },
+    });
+    const origin = await server({
+      relay: {
+        push: [
+          `${target.url}/plain`,
+          { url: `${target.url}/carried`, name: (info) => `${info.name}?${info.query}` },
+          { url: `${target.url}/replaced`, name: (info) => `${info.name}-out?key=destination-key` },
+        ],
+      },
+    });
+    const connection = await connect(`${origin.url}/live`);
+    defer(() => connection.close());
+    await connection.publish('cam?key=origin-key');
+    await waitFor(() => queries.length === 3);
+    expect(queries.sort()).toEqual(['cam-out?key=destination-key', 'cam?', 'cam?key=origin-key']);
+    // The figures never show a key.
+    await waitFor(() => origin.server.stats()[0]?.relays?.every((relay) => relay.state === 'live') ?? false);
+    expect(
+      origin.server
+        .stats()[0]!
+        .relays!.map((relay) => relay.url)
+        .some((url) => url.includes('key=')),
+    ).toBe(false);
+  });
+
   it('a destination URL that does not parse is refused at start', () => {
     expect(() => new RtmpServer({ relay: { push: ['http://example.com/live'] } })).toThrow(
       expect.objectContaining({ code: 'SERVER_INVALID_OPTION' }),
