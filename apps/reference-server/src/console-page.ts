@@ -1,7 +1,8 @@
 /**
  * The web console: one static page, no build step. It lists the live streams (refreshing itself
  * from `/api/`), plays any of them with mpegts.js (served from `/vendor/mpegts.js`) over
- * WebSocket-FLV or HTTP-FLV, and lists the latest connects (address, app, flashVer, tcUrl).
+ * WebSocket-FLV or HTTP-FLV, and lists the open RTMP connections (address, app, flashVer, what each
+ * publishes or plays, bytes each way).
  */
 export const CONSOLE_PAGE = `<!doctype html>
 <html lang="en">
@@ -15,6 +16,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   h2 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
   .panels { display: flex; flex-wrap: wrap; gap: 1rem; }
   .panel { flex: 1 1 22rem; min-width: 0; background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .8rem; }
+  .scroll { overflow-x: auto; }
   table { border-collapse: collapse; width: 100%; font-size: .9rem; }
   th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #eee; white-space: nowrap; }
   td.wrap { white-space: normal; word-break: break-all; }
@@ -30,8 +32,8 @@ export const CONSOLE_PAGE = `<!doctype html>
 <div class="panels">
   <section class="panel">
     <h2>Live streams</h2>
-    <table><thead><tr><th>stream</th><th>video</th><th>audio</th><th>kbit/s</th><th>players</th><th>dropped</th></tr></thead>
-    <tbody id="streams"><tr><td colspan="6" class="muted">none yet</td></tr></tbody></table>
+    <div class="scroll"><table><thead><tr><th>stream</th><th>video</th><th>audio</th><th>size</th><th>kbit/s</th><th>players</th><th>dropped</th><th>up</th></tr></thead>
+    <tbody id="streams"><tr><td colspan="8" class="muted">none yet</td></tr></tbody></table></div>
   </section>
   <section class="panel">
     <h2>Player <span class="muted" id="playing"></span></h2>
@@ -40,9 +42,9 @@ export const CONSOLE_PAGE = `<!doctype html>
     <div id="player-error" class="error"></div>
   </section>
   <section class="panel">
-    <h2>Latest connects</h2>
-    <table><thead><tr><th>address</th><th>app</th><th>flashVer</th><th>tcUrl</th></tr></thead>
-    <tbody id="connects"><tr><td colspan="4" class="muted">none yet</td></tr></tbody></table>
+    <h2>Connections</h2>
+    <div class="scroll"><table><thead><tr><th>address</th><th>app</th><th>flashVer</th><th>state</th><th>in</th><th>out</th></tr></thead>
+    <tbody id="connections"><tr><td colspan="6" class="muted">none yet</td></tr></tbody></table></div>
   </section>
 </div>
 <script src="/vendor/mpegts.js"></script>
@@ -72,13 +74,18 @@ export const CONSOLE_PAGE = `<!doctype html>
     try { api = await (await fetch('/api/')).json(); } catch { return; }
     $('traffic').textContent = api.connections + ' connections, ' + Math.round(api.bytesIn / 1e6) + ' MB in, ' + Math.round(api.bytesOut / 1e6) + ' MB out';
     const streams = api.streams.filter((s) => s.publishing);
-    $('streams').innerHTML = streams.length === 0 ? '<tr><td colspan="6" class="muted">none yet</td></tr>' : streams.map((s) =>
+    const size = (s) => (s.width ? s.width + '×' + s.height : '');
+    const up = (s) => (s.since ? Math.round((Date.now() - s.since) / 1000) + ' s' : '');
+    $('streams').innerHTML = streams.length === 0 ? '<tr><td colspan="8" class="muted">none yet</td></tr>' : streams.map((s) =>
       '<tr class="stream' + (s.key === selected ? ' selected' : '') + '" data-key="' + text(s.key) + '"><td class="wrap">' + text(s.key) + '</td><td>' + text(s.videoCodec) + '</td><td>' + text(s.audioCodec) +
-      '</td><td>' + text(s.bitrateKbps) + '</td><td>' + text(s.players) + '</td><td>' + text(s.dropped) + '</td></tr>').join('');
+      '</td><td>' + text(size(s)) + '</td><td>' + text(s.bitrateKbps) + '</td><td>' + text(s.players) + '</td><td>' + text(s.dropped) + '</td><td>' + text(up(s)) + '</td></tr>').join('');
     for (const row of document.querySelectorAll('tr.stream')) row.addEventListener('click', () => play(row.dataset.key));
-    const connects = (api.connects ?? []).slice(-20).reverse();
-    $('connects').innerHTML = connects.length === 0 ? '<tr><td colspan="4" class="muted">none yet</td></tr>' : connects.map((c) =>
-      '<tr><td>' + text(c.remoteAddress) + '</td><td>' + text(c.app) + '</td><td class="wrap">' + text(c.flashVer) + '</td><td class="wrap">' + text(c.tcUrl) + '</td></tr>').join('');
+    const state = (c) => c.publishing.map((k) => 'publishes ' + k).concat(c.playing.map((k) => 'plays ' + k)).join(', ') || 'connected';
+    const kb = (bytes) => Math.round(bytes / 1024) + ' KiB';
+    const connections = api.clients ?? [];
+    $('connections').innerHTML = connections.length === 0 ? '<tr><td colspan="6" class="muted">none yet</td></tr>' : connections.map((c) =>
+      '<tr><td>' + text(c.remoteAddress) + '</td><td>' + text(c.app) + '</td><td class="wrap">' + text(c.flashVer) + '</td><td class="wrap">' + text(state(c)) +
+      '</td><td>' + text(kb(c.bytesIn)) + '</td><td>' + text(kb(c.bytesOut)) + '</td></tr>').join('');
   }
   refresh();
   setInterval(refresh, 2000);

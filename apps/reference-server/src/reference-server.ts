@@ -99,9 +99,6 @@ const LIMIT_FLAGS = {
   maxConnectionsPerAddress: '--max-per-address (server.maxConnectionsPerAddress)',
 } as const;
 
-/** Connects (with their addresses) the console lists. */
-const RECENT_CONNECTS = 20;
-
 /** Connect requests, and names of ended streams, that the reference server keeps by default. */
 export const DEFAULT_HISTORY_LENGTH = 1000;
 
@@ -128,8 +125,6 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const log = options.logger ?? createLogger('silent', 'json');
   const historyLength = options.historyLength ?? DEFAULT_HISTORY_LENGTH;
   const connects: ConnectRequest[] = [];
-  /** The console's list: the latest connects with their address (bounded whatever `historyLength`). */
-  const recentConnects: { remoteAddress: string; app: string; flashVer: string; tcUrl: string }[] = [];
   const messageLog =
     options.messageLog === false
       ? undefined
@@ -223,13 +218,6 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         }
       },
       connected: (connect, address) => {
-        recentConnects.push({
-          remoteAddress: address,
-          app: connect.app,
-          flashVer: connect.flashVer ?? '',
-          tcUrl: connect.tcUrl ?? '',
-        });
-        if (recentConnects.length > RECENT_CONNECTS) recentConnects.shift();
         connects.push(connect);
         if (connects.length > historyLength) connects.shift(); // a long-running server keeps the latest only
         log('info', 'connected', { app: connect.app, address, flashVer: connect.flashVer ?? '' });
@@ -311,7 +299,16 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
             ...server.traffic(),
             streams: server.stats(),
             messageLog: messageLogFigures(),
-            connects: [...recentConnects],
+            clients: server.connectionList().map((connection) => ({
+              remoteAddress: connection.remoteAddress,
+              app: connection.connect?.app ?? '',
+              flashVer: connection.connect?.flashVer ?? '',
+              tcUrl: connection.connect?.tcUrl ?? '',
+              publishing: connection.publishing,
+              playing: connection.playing,
+              bytesIn: connection.bytesIn,
+              bytesOut: connection.bytesOut,
+            })),
           }),
           options.httpPort,
           address.host,

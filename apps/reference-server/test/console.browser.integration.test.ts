@@ -31,6 +31,9 @@ describe.skipIf(!peerAvailable('chromium') || !peerAvailable('ffmpeg'))('the con
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.httpUrl!);
     await page.locator('tr.stream', { hasText: 'live/cam' }).click({ timeout: 10_000 });
+    // The publisher's connection is listed with what it does.
+    await page.locator('#connections tr', { hasText: 'publishes live/cam' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('#traffic').textContent()).toMatch(/^\d+ connections/);
 
     /** Waits until the video has played `seconds` more and decoded `frames` more than at the call. */
     const playsOn = async (seconds: number, frames: number) => {

@@ -502,11 +502,19 @@ describe('rtmp-reference-server CLI', () => {
     const publisher = await connection.publish('web');
     await publisher.writeVideo(0, Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]));
     await publisher.writeVideo(0, Uint8Array.from([0x17, 1, 0, 0, 0, 0xaa]));
-    type Api = { streams: Array<{ key: string }>; connects: Array<{ app: string; remoteAddress: string }> };
+    type Api = {
+      streams: Array<{ key: string }>;
+      connections: number;
+      clients: Array<{ app: string; remoteAddress: string; publishing: string[]; bytesIn: number }>;
+    };
     await waitFor(async () => ((await (await fetch(`${http}/api/`)).json()) as Api).streams.length === 1);
     const api = (await (await fetch(`${http}/api/`)).json()) as Api;
     expect(api.streams[0]!.key).toBe('live/web');
-    expect(api.connects.at(-1)).toMatchObject({ app: 'live', remoteAddress: '127.0.0.1' });
+    expect(api.connections).toBe(1);
+    expect(api.clients).toEqual([
+      expect.objectContaining({ app: 'live', remoteAddress: '127.0.0.1', publishing: ['live/web'] }),
+    ]);
+    expect(api.clients[0]!.bytesIn).toBeGreaterThan(3000);
     const page = await fetch(`${http}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/vendor/mpegts.js');

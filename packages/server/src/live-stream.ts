@@ -1,4 +1,5 @@
 import type { RawMessage } from '@rtmp/chunk';
+import { readMetadata } from '@rtmp/flv';
 import {
   audioCodec,
   type MediaInfo,
@@ -41,6 +42,11 @@ export interface StreamStats {
   readonly bitrateKbps: number;
   /** FourCC from the last sequence header (`avc1`, `hvc1`, `av01`, `mp4a`, `Opus`, ...), or `codec-<id>`/`format-<n>`. */
   readonly videoCodec: string | undefined;
+  /** Width and height from the latest onMetaData, when it gave them. */
+  readonly width?: number;
+  readonly height?: number;
+  /** When its publisher's first message came (epoch ms): the console's uptime. */
+  readonly since?: number;
   readonly audioCodec: string | undefined;
   /** Every track whose configuration was published: kind, track id (0 the default) and codec. */
   readonly tracks: readonly {
@@ -71,6 +77,9 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
   readonly subscribers = new Set<S>();
   readonly cache: JoinCache;
   messages = 0;
+  /** When the current publisher's first message came; cleared when it unpublishes. */
+  since: number | undefined;
+  #size: { width: number; height: number } | undefined;
   bytes = 0;
   dropped = 0;
   /** Whether video was ever published: an audio-only stream never waits for a keyframe. */
@@ -106,6 +115,8 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
     this.messages++;
     this.bytes += message.payload.length;
     this.cache.add(message, info);
+    this.since ??= now;
+    if (message.typeId === 18) this.#noteSize(message.payload);
     // Sequence headers name codecs (not HDR metadata or multichannel configuration).
     const sequence = info.slot?.endsWith('/sequence') && (kind === 'video-config' || kind === 'audio-config');
     if (sequence) this.#noteTrackCodecs(message, kind === 'video-config' ? 'video' : 'audio');
@@ -123,6 +134,14 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
       this.#windowStart = now;
       this.#windowBytes = 0;
     }
+  }
+
+  /** onMetaData's width and height (metadata is rare: read each time). */
+  #noteSize(payload: Uint8Array): void {
+    const metadata = readMetadata(payload);
+    const { width, height } = metadata ?? {};
+    if (typeof width === 'number' && typeof height === 'number' && width > 0 && height > 0)
+      this.#size = { width, height };
   }
 
   /** Sequence headers are rare: their tracks' codecs are read from the header each time. */
@@ -158,6 +177,8 @@ export class LiveStream<C = unknown, S extends Subscriber = Subscriber> {
       bytes: this.bytes,
       bitrateKbps: this.#bitrateKbps,
       videoCodec: this.#videoCodec,
+      ...(this.#size ?? {}),
+      ...(this.since !== undefined ? { since: this.since } : {}),
       audioCodec: this.#audioCodec,
       tracks: [...this.#trackCodecs].map(([track, codec]) => {
         const [kind, id] = track.split(':') as ['video' | 'audio', string];

@@ -116,6 +116,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
     }
     stream.publisher = undefined;
     stream.cache.clear();
+    stream.since = undefined;
     for (const subscriber of stream.subscribers) subscriber.notify('unpublished');
     this.reports.ended?.(stream);
     this.#forgetIfIdle(stream);

@@ -8,6 +8,7 @@ import type { Subscriber } from '../subscriber';
 import type { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
 import { type FlvSink, FlvSubscriber } from './flv-subscriber';
+import { listenOn } from './listen-on';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
 
@@ -149,13 +150,7 @@ export class HttpFlv {
     });
     this.#servers.push(server);
     const { port = 8000, host = '127.0.0.1' } = options;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        const bound = (server.address() as { port: number }).port;
-        resolve({ host, port: bound, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}` });
-      });
-    });
+    return listenOn(server, port, host, 'http');
   }
 
   /** Closes its own listeners and every WebSocket viewer (HTTP viewers end with their sockets). */

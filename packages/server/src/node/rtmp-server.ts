@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { RtmpServerError } from '../errors';
-import type { ReconnectRequestOptions, Refusal } from '../hooks';
+import type { ConnectionInfo, ReconnectRequestOptions, Refusal } from '../hooks';
 import type { StreamStats } from '../live-stream';
 import { StreamHub } from '../stream-hub';
 import type { Subscriber } from '../subscriber';
@@ -9,6 +9,7 @@ import { AccessRules } from './access-rules';
 import { AdobeAuth } from './adobe-auth';
 import { diagnostics, report } from './diagnostics';
 import { HttpFlv } from './http-flv';
+import { listenOn } from './listen-on';
 import { relayHost } from './relay-host';
 import { Relays } from './relays';
 import { type ConnectionHost, RtmpConnection } from './rtmp-connection';
@@ -78,11 +79,11 @@ export class RtmpServer implements ConnectionHost {
    */
   async listen(): Promise<{ host: string; port: number; url: string }> {
     const [first, ...others] = this.#hosts();
-    const bound = await this.#bind(this.#server, this.#options.port, first!, 'rtmp');
+    const bound = await listenOn(this.#server, this.#options.port, first!, 'rtmp');
     for (const host of others) {
       const server = createServer((socket) => this.#accept(socket));
       this.#moreServers.push(server);
-      await this.#bind(server, bound.port, host, 'rtmp');
+      await listenOn(server, bound.port, host, 'rtmp');
     }
     return bound;
   }
@@ -90,26 +91,6 @@ export class RtmpServer implements ConnectionHost {
   #hosts(): readonly string[] {
     const { host } = this.#options;
     return typeof host === 'string' ? [host] : host;
-  }
-
-  #bind(
-    server: Server,
-    port: number,
-    host: string,
-    scheme: 'rtmp' | 'rtmps',
-  ): Promise<{ host: string; port: number; url: string }> {
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        const bound = (server.address() as { port: number }).port;
-        resolve({
-          host,
-          port: bound,
-          url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${bound}`,
-        });
-      });
-    });
   }
 
   /**
@@ -124,7 +105,7 @@ export class RtmpServer implements ConnectionHost {
     // A failed TLS handshake (a plain RTMP client on this port, a scanner) is that socket's problem.
     server.on('tlsClientError', () => {});
     this.#moreServers.push(server);
-    return this.#bind(server, port, host, 'rtmps');
+    return listenOn(server, port, host, 'rtmps');
   }
 
   /** Stops accepting, tells players the streams ended, and closes every connection. */
@@ -176,6 +157,15 @@ export class RtmpServer implements ConnectionHost {
       bytesOut += socket.bytesWritten;
     }
     return { connections: this.#connections.size, bytesIn, bytesOut };
+  }
+
+  /** Connections open now: where from, their `connect`, what they publish and play, bytes each way. */
+  connectionList(): (ConnectionInfo & { readonly bytesIn: number; readonly bytesOut: number })[] {
+    return [...this.#connections].map((c) => ({
+      ...c.info,
+      bytesIn: c.socket.bytesRead,
+      bytesOut: c.socket.bytesWritten,
+    }));
   }
 
   /**
