@@ -1,6 +1,7 @@
 // Fan-out: one publisher, N players, against node-media-server and nginx-rtmp in the same run.
 // The server under test is pinned to core 0, this load generator to core 1. Not part of the tests:
 //   pnpm --filter @rtmp/server bench [--players 1,10,50,200 --seconds 8 --speed 1 --servers ours,nms,nginx]
+//   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import {
   startProcess,
   waitForPort,
 } from '@rtmp/test-helpers';
+import WebSocket from 'ws';
 
 const { values: flags } = parseArgs({
   options: {
@@ -24,6 +26,8 @@ const { values: flags } = parseArgs({
     servers: { type: 'string', default: 'ours,nms,nginx' },
     // Relay pushes from our server to an nginx-rtmp sink, on top of the players: their extra CPU.
     pushes: { type: 'string', default: '0' },
+    // rtmp: RTMP players; ws: WebSocket-FLV viewers (ours and node-media-server; nginx has none).
+    viewers: { type: 'string', default: 'rtmp' },
   },
 });
 const here = dirname(import.meta.filename);
@@ -39,6 +43,8 @@ const STAMP_AT = 5;
 
 interface Server {
   readonly url: string;
+  /** ws://host:port for WebSocket-FLV viewers, when they are measured. */
+  readonly wsUrl?: string;
   readonly pid: number;
   stop(): Promise<void>;
 }
@@ -50,6 +56,8 @@ async function startServer(kind: string): Promise<Server> {
     return { url: `${nginx.url}/live`, pid: nginx.pid, stop: () => nginx.stop() };
   }
   const port = await freePort();
+  const httpPort = flags.viewers === 'ws' ? await freePort() : undefined;
+  if (httpPort !== undefined) process.env['HTTP_PORT'] = String(httpPort);
   const pushes = Number(flags.pushes);
   const sink = kind === 'ours' && pushes > 0 ? await startNginxRtmp() : undefined;
   if (sink) {
@@ -69,8 +77,10 @@ async function startServer(kind: string): Promise<Server> {
         ];
   const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);
   await waitForPort(port);
+  if (httpPort !== undefined) await waitForPort(httpPort);
   return {
     url: `rtmp://127.0.0.1:${port}/live`,
+    ...(httpPort !== undefined ? { wsUrl: `ws://127.0.0.1:${httpPort}` } : {}),
     pid: child.child.pid!,
     stop: async () => {
       await child.stop();
@@ -95,18 +105,54 @@ interface PlayerTally {
   readonly latencies: number[];
 }
 
+/** One video frame's bytes as a viewer got them: its send time and sequence number are tallied. */
+function tallyVideo(tally: PlayerTally, payload: Uint8Array, from: () => number): void {
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  const sequence = view.getUint32(STAMP_AT + 8);
+  tally.lastSequence = sequence;
+  if (sequence < from()) return;
+  tally.frames++;
+  tally.latencies.push(performance.now() - view.getFloat64(STAMP_AT));
+}
+
+/** A WebSocket-FLV viewer: FLV tags parsed from the frames as they come, tallied like a player's. */
+function runViewer(
+  url: string,
+  tally: PlayerTally,
+  from: () => number,
+): { ws: WebSocket; done: Promise<void> } {
+  const ws = new WebSocket(url);
+  let pending = Buffer.alloc(0);
+  let skip = 13; // the FLV header and PreviousTagSize0
+  ws.on('message', (data: Buffer) => {
+    pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
+    for (;;) {
+      if (skip > 0) {
+        const skipped = Math.min(skip, pending.length);
+        pending = pending.subarray(skipped);
+        skip -= skipped;
+        if (skip > 0) return;
+      }
+      if (pending.length < 11) return;
+      const size = pending.readUIntBE(1, 3);
+      if (pending.length < 11 + size + 4) return;
+      const type = pending[0]!;
+      const body = pending.subarray(11, 11 + size);
+      if (type === 8 || type === 9) tally.bytes += size;
+      if (type === 9 && body[1] === 1) tallyVideo(tally, body, from);
+      pending = pending.subarray(11 + size + 4);
+    }
+  });
+  const done = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  return { ws, done };
+}
+
 async function runPlayer(connection: RtmpConnection, tally: PlayerTally, from: () => number): Promise<void> {
   const player = await connection.play('bench');
   for await (const event of player) {
     if (event.type !== 'audio' && event.type !== 'video') continue;
     tally.bytes += event.payload.length;
-    if (event.type !== 'video' || event.payload[1] !== 1) continue;
-    const view = new DataView(event.payload.buffer, event.payload.byteOffset, event.payload.byteLength);
-    const sequence = view.getUint32(STAMP_AT + 8);
-    tally.lastSequence = sequence;
-    if (sequence < from()) continue;
-    tally.frames++;
-    tally.latencies.push(performance.now() - view.getFloat64(STAMP_AT));
+    if (event.type === 'video' && event.payload[1] === 1) tallyVideo(tally, event.payload, from);
   }
 }
 
@@ -178,10 +224,17 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     const tallies: PlayerTally[] = [];
     const connections: RtmpConnection[] = [];
     const playing: Promise<void>[] = [];
+    const viewers: WebSocket[] = [];
     for (let i = 0; i < players; i++) {
       const tally: PlayerTally = { bytes: 0, frames: 0, lastSequence: -1, latencies: [] };
-      const connection = await connect(server.url);
       tallies.push(tally);
+      if (server.wsUrl !== undefined) {
+        const viewer = runViewer(`${server.wsUrl}/live/bench.flv`, tally, () => measureFrom);
+        viewers.push(viewer.ws);
+        playing.push(viewer.done);
+        continue;
+      }
+      const connection = await connect(server.url);
       connections.push(connection);
       playing.push(runPlayer(connection, tally, () => measureFrom).catch(() => {}));
     }
@@ -209,6 +262,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     const expected = (lastSent - measureFrom + 1) * players;
     const received = tallies.reduce((sum, tally) => sum + tally.frames, 0);
     await Promise.all(connections.map((connection) => connection.close().catch(() => {})));
+    for (const viewer of viewers) viewer.terminate();
     await publishing.close().catch(() => {});
     await Promise.all(playing);
     const cpuMs = after.cpuMs - before.cpuMs;
@@ -245,6 +299,7 @@ console.table(rows);
 for (const players of new Set(rows.map((row) => row.players))) {
   const cpu = (server: string) =>
     Number(rows.find((row) => row.players === players && row.server === server)?.['CPU ms/MB']);
-  const ratios = ['nms', 'nginx'].map((peer) => `${peer} ${(cpu('ours') / cpu(peer)).toFixed(2)}×`);
+  const peers = flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx'];
+  const ratios = peers.map((peer) => `${peer} ${(cpu('ours') / cpu(peer)).toFixed(2)}×`);
   console.log(`${players} players: our CPU per delivered MB vs ${ratios.join(', ')}`);
 }

@@ -21,6 +21,9 @@ const server = new RtmpServer({
       }),
 });
 await server.listen();
+// HTTP_PORT: WebSocket-FLV and HTTP-FLV viewers too.
+if (process.env['HTTP_PORT'] !== undefined)
+  await server.http.listen({ port: Number(process.env['HTTP_PORT']) });
 console.log('listening');
 // A clean exit, so --cpu-prof (BENCH_PROFILE=1) gets written.
 process.once('SIGTERM', () => process.exit(0));
