@@ -122,7 +122,7 @@ function runViewer(
   from: () => number,
 ): { ws: WebSocket; done: Promise<void> } {
   const ws = new WebSocket(url);
-  let pending = Buffer.alloc(0);
+  let pending: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   let skip = 13; // the FLV header and PreviousTagSize0
   ws.on('message', (data: Buffer) => {
     pending = pending.length === 0 ? data : Buffer.concat([pending, data]);

@@ -1,6 +1,8 @@
+import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
 import { encodeFlvHeader, encodeFlvTag, messageToFlvTag } from '@rtmp/flv';
 import type { Subscriber } from '../subscriber';
+import { type HeldWrites, WriteBatcher } from './write-batcher';
 
 /** Where an FLV viewer's bytes go: an HTTP response or a WebSocket. */
 export interface FlvSink {
@@ -12,6 +14,8 @@ export interface FlvSink {
   end(): void;
   /** Drops the viewer (too slow for too long). */
   destroy(): void;
+  /** The socket under it, corked while a publisher's read is fanned out (one writev per viewer). */
+  readonly socket?: Socket;
 }
 
 /** Every FLV viewer takes the same bytes for a message: one encoding, shared. */
@@ -35,7 +39,7 @@ export function flvTagBytes(message: RawMessage): Uint8Array {
  * live tags, each tag built once per message for every FLV viewer. The admission policy reads its
  * queue like an RTMP player's (bytes, and how long it has not drained).
  */
-export class FlvSubscriber implements Subscriber<unknown> {
+export class FlvSubscriber implements Subscriber<HeldWrites | undefined> {
   waitingForKeyframe = false;
   paused = false;
   audioOff = false;
@@ -70,8 +74,9 @@ export class FlvSubscriber implements Subscriber<unknown> {
     return true;
   }
 
-  deliver(bytes: Uint8Array): void {
+  deliver(bytes: Uint8Array, held?: HeldWrites): void {
     if (bytes.length === 0) return;
+    if (held !== undefined && this.sink.socket !== undefined) WriteBatcher.cork(held, this.sink.socket);
     // Behind since the first write that had to queue; caught up at the first that did not.
     if (this.sink.write(bytes)) this.backlogSince = undefined;
     else this.backlogSince ??= Date.now();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ConnectRequest } from '@rtmp/messages';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -99,6 +100,7 @@ export class HttpFlv {
         },
         end: () => res.end(),
         destroy: () => res.destroy(),
+        socket: res.socket ?? undefined,
       });
     });
     return true;
@@ -132,6 +134,8 @@ export class HttpFlv {
           },
           end: () => ws.close(1000, 'the stream ended'),
           destroy: () => ws.terminate(),
+          // ws keeps its socket to itself; corking it only groups writes, the framing stays ws's.
+          socket: (ws as unknown as { _socket?: Socket })._socket,
         }),
       );
     });
