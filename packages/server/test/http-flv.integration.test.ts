@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { connect } from '@rtmp/client';
+import { buildVideoBody } from '@rtmp/messages';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
@@ -147,6 +148,53 @@ describe('WebSocket-FLV', () => {
     expect(healthy.frames()).toEqual(Array.from({ length: index }, (_, i) => i));
     expect(server.stats()[0]!.dropped).toBeGreaterThan(0);
     expect(server.stats()[0]!.players).toBe(1);
+  });
+});
+
+describe('HTTP-FLV content', () => {
+  it('an Enhanced RTMP stream goes out as Enhanced FLV, tag bodies byte for byte; onPlay sees the viewer with its query', async () => {
+    const seen: string[] = [];
+    const { url, httpUrl } = await servers({
+      onPlay: ({ name, query, remoteAddress }) => {
+        seen.push(`${name}?${query} from ${remoteAddress}`);
+        return true;
+      },
+    });
+    const connection = await connect(`${url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('hevc');
+    const bodies = [
+      buildVideoBody({
+        frameType: 1,
+        packetType: 'sequence-start',
+        tracks: [{ trackId: 0, fourCc: 'hvc1', data: Uint8Array.from([1, 2]) }],
+      }),
+      buildVideoBody({
+        frameType: 1,
+        packetType: 'coded-frames',
+        tracks: [{ trackId: 0, fourCc: 'hvc1', data: Uint8Array.from([3]) }],
+      }),
+      buildVideoBody({
+        frameType: 2,
+        packetType: 'coded-frames',
+        tracks: [{ trackId: 0, fourCc: 'hvc1', data: Uint8Array.from([4]) }],
+      }),
+    ];
+    for (const body of bodies) await publisher.writeVideo(0, body);
+    const response = await fetch(`${httpUrl}/live/hevc.flv?token=abc`);
+    const reader = response.body!.getReader();
+    let bytes = new Uint8Array(0);
+    while (tagsOf(bytes).length < bodies.length) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      bytes = new Uint8Array(Buffer.concat([bytes, value]));
+    }
+    await reader.cancel();
+    expect(bytes[4]).toBe(0x01); // the header's flags: video only
+    expect(tagsOf(bytes).map((tag) => Buffer.from(tag.body).toString('hex'))).toEqual(
+      bodies.map((body) => Buffer.from(body).toString('hex')),
+    );
+    expect(seen.at(-1)).toBe('hevc?token=abc from 127.0.0.1');
   });
 });
 
