@@ -1,8 +1,9 @@
 /**
  * The web console: one static page, no build step. It lists the live streams (refreshing itself
  * from `/api/`), plays any of them with mpegts.js (served from `/vendor/mpegts.js`) over
- * WebSocket-FLV or HTTP-FLV, and lists the open RTMP connections (address, app, flashVer, what each
- * publishes or plays, bytes each way).
+ * WebSocket-FLV or HTTP-FLV, lists the open RTMP connections (address, app, flashVer, what each
+ * publishes or plays, bytes each way) and, for a selected one, the latest messages it sent
+ * (commands with their arguments, media summarised).
  */
 export const CONSOLE_PAGE = `<!doctype html>
 <html lang="en">
@@ -19,9 +20,9 @@ export const CONSOLE_PAGE = `<!doctype html>
   .scroll { overflow-x: auto; }
   table { border-collapse: collapse; width: 100%; font-size: .9rem; }
   th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #eee; white-space: nowrap; }
-  td.wrap { white-space: normal; word-break: break-all; }
-  tr.stream { cursor: pointer; }
-  tr.stream:hover, tr.selected { background: #eef4ff; }
+  td.wrap { white-space: normal; word-break: break-all; min-width: 10rem; }
+  tr.stream, tr.client { cursor: pointer; }
+  tr.stream:hover, tr.client:hover, tr.selected { background: #eef4ff; }
   video { width: 100%; background: #000; border-radius: 4px; }
   .muted { color: #777; }
   .error { color: #b00; }
@@ -45,6 +46,9 @@ export const CONSOLE_PAGE = `<!doctype html>
     <h2>Connections</h2>
     <div class="scroll"><table><thead><tr><th>address</th><th>app</th><th>flashVer</th><th>state</th><th>in</th><th>out</th></tr></thead>
     <tbody id="connections"><tr><td colspan="6" class="muted">none yet</td></tr></tbody></table></div>
+    <h2>Messages <span class="muted" id="client"></span></h2>
+    <div class="scroll"><table><thead><tr><th>ts</th><th>stream</th><th>type</th><th>name</th><th>details</th></tr></thead>
+    <tbody id="messages"><tr><td colspan="5" class="muted">select a connection</td></tr></tbody></table></div>
   </section>
 </div>
 <script src="/vendor/mpegts.js"></script>
@@ -52,6 +56,7 @@ export const CONSOLE_PAGE = `<!doctype html>
   const $ = (id) => document.getElementById(id);
   const text = (value) => String(value ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   let selected;
+  let client;
   window.player = undefined;
   function play(key) {
     selected = key;
@@ -84,8 +89,16 @@ export const CONSOLE_PAGE = `<!doctype html>
     const kb = (bytes) => Math.round(bytes / 1024) + ' KiB';
     const connections = api.clients ?? [];
     $('connections').innerHTML = connections.length === 0 ? '<tr><td colspan="6" class="muted">none yet</td></tr>' : connections.map((c) =>
-      '<tr><td>' + text(c.remoteAddress) + '</td><td>' + text(c.app) + '</td><td class="wrap">' + text(c.flashVer) + '</td><td class="wrap">' + text(state(c)) +
+      '<tr class="client' + (c.id === client ? ' selected' : '') + '" data-id="' + text(c.id) + '"><td>' + text(c.remoteAddress) + '</td><td>' + text(c.app) + '</td><td class="wrap">' + text(c.flashVer) + '</td><td class="wrap">' + text(state(c)) +
       '</td><td>' + text(kb(c.bytesIn)) + '</td><td>' + text(kb(c.bytesOut)) + '</td></tr>').join('');
+    for (const row of document.querySelectorAll('tr.client')) row.addEventListener('click', () => { client = Number(row.dataset.id); refresh(); });
+    if (client !== undefined) {
+      const messages = await (await fetch('/api/clients/' + client + '/messages')).json();
+      $('client').textContent = '#' + client + ', latest ' + messages.length;
+      $('messages').innerHTML = messages.slice().reverse().map((m) =>
+        '<tr><td>' + text(m.timestamp) + '</td><td>' + text(m.streamId) + '</td><td>' + text(m.type) + '</td><td>' + text(m.name) +
+        '</td><td class="wrap">' + text(m.args ?? (m.size !== undefined ? m.size + ' bytes' : '')) + '</td></tr>').join('');
+    }
   }
   refresh();
   setInterval(refresh, 2000);

@@ -7,6 +7,7 @@ import {
   type RtmpServerOptions,
   type StreamStats,
 } from '@rtmp/server';
+import { ConnectionLog } from './connection-log';
 import { createLogger, type Logger } from './log';
 import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
 import { Recorder, recordingPath } from './recorder';
@@ -125,6 +126,8 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const log = options.logger ?? createLogger('silent', 'json');
   const historyLength = options.historyLength ?? DEFAULT_HISTORY_LENGTH;
   const connects: ConnectRequest[] = [];
+  /** What the console shows of each connection's messages (only with the web side). */
+  const connectionLog = options.httpPort === undefined ? undefined : new ConnectionLog();
   const messageLog =
     options.messageLog === false
       ? undefined
@@ -186,6 +189,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         ? (options.server?.onPlay?.(info) ?? true)
         : { allow: false, description: STREAM_NAME_RULE },
     observe: {
+      ...(connectionLog ? { received: (id, message) => connectionLog.add(id, message) } : {}),
       refused: (refusal) => {
         // Once per address and limit or rule: a load test from one address must not flood the log.
         const key =
@@ -300,6 +304,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
             streams: server.stats(),
             messageLog: messageLogFigures(),
             clients: server.connectionList().map((connection) => ({
+              id: connection.id,
               remoteAddress: connection.remoteAddress,
               app: connection.connect?.app ?? '',
               flashVer: connection.connect?.flashVer ?? '',
@@ -312,6 +317,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           }),
           options.httpPort,
           address.host,
+          (id) => connectionLog?.get(id),
         );
 
   const waitFor = (condition: () => boolean, what: string, timeoutMs: number) =>

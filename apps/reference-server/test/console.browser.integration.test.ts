@@ -33,6 +33,12 @@ describe.skipIf(!peerAvailable('chromium') || !peerAvailable('ffmpeg'))('the con
     await page.locator('tr.stream', { hasText: 'live/cam' }).click({ timeout: 10_000 });
     // The publisher's connection is listed with what it does.
     await page.locator('#connections tr', { hasText: 'publishes live/cam' }).waitFor({ timeout: 10_000 });
+    // Selected, it shows what that connection sent: FFmpeg's commands decoded, its media summarised.
+    await page.locator('#connections tr', { hasText: 'publishes live/cam' }).click();
+    await page.locator('#messages tr', { hasText: 'publish' }).first().waitFor({ timeout: 10_000 });
+    const messages = await page.locator('#messages').textContent();
+    expect(messages).toContain('FCPublish');
+    expect(messages).toMatch(/video\d+ bytes/);
     expect(await page.locator('#traffic').textContent()).toMatch(/^\d+ connections/);
 
     /** Waits until the video has played `seconds` more and decoded `frames` more than at the call. */

@@ -505,7 +505,13 @@ describe('rtmp-reference-server CLI', () => {
     type Api = {
       streams: Array<{ key: string }>;
       connections: number;
-      clients: Array<{ app: string; remoteAddress: string; publishing: string[]; bytesIn: number }>;
+      clients: Array<{
+        id: number;
+        app: string;
+        remoteAddress: string;
+        publishing: string[];
+        bytesIn: number;
+      }>;
     };
     await waitFor(async () => ((await (await fetch(`${http}/api/`)).json()) as Api).streams.length === 1);
     const api = (await (await fetch(`${http}/api/`)).json()) as Api;
@@ -515,6 +521,16 @@ describe('rtmp-reference-server CLI', () => {
       expect.objectContaining({ app: 'live', remoteAddress: '127.0.0.1', publishing: ['live/web'] }),
     ]);
     expect(api.clients[0]!.bytesIn).toBeGreaterThan(3000);
+    // The messages that connection sent: commands with their arguments, media summarised.
+    type Sent = Array<{ type: string; name?: string; args?: string; size?: number }>;
+    const sent = (await (await fetch(`${http}/api/clients/${api.clients[0]!.id}/messages`)).json()) as Sent;
+    const commands = sent.filter((m) => m.type === 'command').map((m) => m.name!);
+    expect(commands[0]).toBe('connect');
+    expect(commands.indexOf('createStream')).toBeGreaterThan(0);
+    expect(commands.indexOf('publish')).toBeGreaterThan(commands.indexOf('createStream'));
+    expect(sent.find((m) => m.name === 'publish')?.args).toContain('"web"');
+    expect(sent.filter((m) => m.type === 'video').map((m) => m.size)).toEqual([9, 6]);
+    expect(await (await fetch(`${http}/api/clients/999999/messages`)).json()).toEqual([]);
     const page = await fetch(`${http}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('/vendor/mpegts.js');

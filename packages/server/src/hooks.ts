@@ -46,6 +46,8 @@ export type Refusal =
 
 /** A connection as {@link RtmpServer.requestReconnect}'s filter sees it. */
 export interface ConnectionInfo {
+  /** Its number in this process, from 1 (what `observe.received` names it by). */
+  readonly id: number;
   readonly remoteAddress: string;
   /** Its accepted `connect` (undefined before one). */
   readonly connect: ConnectRequest | undefined;

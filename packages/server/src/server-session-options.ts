@@ -1,5 +1,5 @@
 import type { ChunkDecoderOptions } from '@rtmp/chunk';
-import { CapsEx, type EnhancedCapabilities, forwardingCapabilities } from '@rtmp/messages';
+import { CapsEx, type EnhancedCapabilities, forwardingCapabilities, type RtmpMessage } from '@rtmp/messages';
 
 /** Options of {@link ServerSession}. Every field is optional. */
 export interface ServerSessionOptions {
@@ -32,6 +32,8 @@ export interface ServerSessionOptions {
    * @default {@link ENHANCED_RTMP_SERVER_CAPABILITIES}
    */
   readonly enhancedRtmp?: EnhancedCapabilities | false;
+  /** Hears every message decoded from the client (commands, media, control), before it is handled. */
+  readonly onMessage?: (message: RtmpMessage) => void;
 }
 
 /**

@@ -263,6 +263,7 @@ export class ServerSession {
       if (MessageError.isInstance(error)) return; // D3: an unreadable message is ignored
       throw error;
     }
+    this.#options.onMessage?.(message);
     switch (message.type) {
       case 'command':
         this.#command(message, output);

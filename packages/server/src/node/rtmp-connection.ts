@@ -31,11 +31,15 @@ export interface ConnectionHost {
   forget(connection: RtmpConnection): void;
 }
 
+let nextConnectionId = 1;
+
 /**
  * One RTMP client connection: its {@link ServerSession} on a socket, its deadlines, the hooks'
  * decisions on its requests, what it publishes to the hub and what it plays.
  */
 export class RtmpConnection {
+  /** Its number in this process, from 1. */
+  readonly id = nextConnectionId++;
   readonly session: ServerSession;
   /** @internal */
   readonly liveness: Liveness;
@@ -56,8 +60,10 @@ export class RtmpConnection {
     readonly address: string,
   ) {
     const { vodDir } = server.options;
+    const received = server.options.observe?.received;
     this.session = new ServerSession({
       ...server.options,
+      ...(received ? { onMessage: (message) => this.observe(() => received(this.id, message)) } : {}),
       // getStreamLength: a recorded file's duration; live streams (and unknown names) 0.
       ...(vodDir !== undefined
         ? {
@@ -157,6 +163,7 @@ export class RtmpConnection {
   /** What {@link RtmpServer.requestReconnect}'s filter sees. */
   get info(): ConnectionInfo {
     return {
+      id: this.id,
       remoteAddress: this.address,
       connect: this.#connect,
       publishing: this.publishing.keys,

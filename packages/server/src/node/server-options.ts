@@ -1,6 +1,6 @@
 import type { RawMessage } from '@rtmp/chunk';
-import type { ConnectRequest } from '@rtmp/messages';
-import type { Refusal, RequestInfo, Verdict } from '../hooks';
+import type { ConnectRequest, RtmpMessage } from '@rtmp/messages';
+import type { ConnectionInfo, Refusal, RequestInfo, Verdict } from '../hooks';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
 import type { ServerSessionOptions } from '../server-session-options';
@@ -126,6 +126,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
     readonly published?: (key: string, info: RequestInfo) => void;
     /** Every audio, video and data message of a published stream (data without `@setDataFrame`). */
     readonly message?: (key: string, message: RawMessage) => void;
+    /**
+     * Every message a connection sent (its {@link ConnectionInfo.id}), decoded: commands with
+     * their arguments, media and control. Media messages are the publisher's payloads: do not keep
+     * them unbounded.
+     */
+    readonly received?: (connectionId: number, message: RtmpMessage) => void;
     /** A connection refused for a limit, or a publish or play an access rule denied. */
     readonly refused?: (refusal: Refusal) => void;
     readonly unpublished?: (key: string) => void;
