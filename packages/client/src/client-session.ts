@@ -7,6 +7,7 @@ import {
 } from '@rtmp/chunk';
 import { ClientHandshake, HandshakeError, type HandshakeScheme } from '@rtmp/handshake';
 import {
+  aggregateMedia,
   buildCheckBandwidth,
   buildCloseStream,
   command as buildCommand,
@@ -646,17 +647,7 @@ export class ClientSession {
       }
       case 'aggregate':
         // Wowza and FMS send media to players in aggregates: each sub-message as its own.
-        for (const sub of message.messages) {
-          if (sub.typeId !== 8 && sub.typeId !== 9 && sub.typeId !== 18) continue;
-          let decoded: RtmpMessage;
-          try {
-            decoded = decodeMessage(sub);
-          } catch (error) {
-            if (!MessageError.isInstance(error)) throw error;
-            continue; // an unreadable sub-message is skipped, as any unreadable message is
-          }
-          this.#handle(decoded, output);
-        }
+        for (const media of aggregateMedia(message)) this.#handle(media, output);
         return;
       case 'acknowledgement':
         output.events.push({ type: 'acknowledgement', sequenceNumber: message.sequenceNumber });

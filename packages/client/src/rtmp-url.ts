@@ -54,8 +54,11 @@ export function parseRtmpUrl(url: string): RtmpUrl {
  * @throws {@link RtmpClientError} `CLIENT_INVALID_URL` when there is no app or no stream.
  */
 export function splitStreamUrl(url: string): { connectionUrl: string; streamName: string } {
-  const match = /^(rtmps?:\/\/[^/]+\/.+?)\/([^/]+)$/i.exec(url.replace(/\/+$/, ''));
+  // The query string belongs to the stream name (stream keys and tokens ride there, `/` and all).
+  const at = url.indexOf('?');
+  const path = at === -1 ? url : url.slice(0, at);
+  const query = at === -1 ? '' : url.slice(at);
+  const match = /^(rtmps?:\/\/[^/]+\/.+?)\/([^/]+)$/i.exec(path.replace(/\/+$/, ''));
   if (!match) throw new RtmpClientError('CLIENT_INVALID_URL', `expected rtmp://host/app/stream, got ${url}`);
-  // The query string belongs to the stream name (stream keys and tokens ride there).
-  return { connectionUrl: match[1]!, streamName: match[2]! };
+  return { connectionUrl: match[1]!, streamName: match[2]! + query };
 }

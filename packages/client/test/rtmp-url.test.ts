@@ -40,6 +40,11 @@ describe('RTMP URLs', () => {
       connectionUrl: 'rtmp://h:1935/app/inst',
       streamName: 'cam?key=1&b=2',
     });
+    // A key may carry slashes (base64): they stay in the stream name.
+    expect(splitStreamUrl('rtmps://h/app/cam?token=ab/cd+e/f==')).toEqual({
+      connectionUrl: 'rtmps://h/app',
+      streamName: 'cam?token=ab/cd+e/f==',
+    });
     expect(() => splitStreamUrl('rtmp://h/onlyapp')).toThrow(
       expect.objectContaining({ code: 'CLIENT_INVALID_URL' }),
     );

@@ -117,7 +117,7 @@ export {
 } from './media/video-header';
 export type { DecodeMessageOptions, RtmpMessage, UnknownMessage } from './message';
 // Messages
-export { decodeMessage, encodeMessage, messageTypeId } from './message';
+export { aggregateMedia, decodeMessage, encodeMessage, messageTypeId } from './message';
 export { type AmfForm, MessageType } from './message-type';
 export { type AggregateMessage, decodeAggregate, encodeAggregate } from './messages/aggregate';
 export { COMMAND_AMF_OPTIONS } from './messages/amf-body';

@@ -1,5 +1,6 @@
 import type { Amf0DecoderOptions } from '@rtmp/amf0';
 import type { RawMessage } from '@rtmp/chunk';
+import { MessageError } from './errors';
 import { MessageType } from './message-type';
 import { type AggregateMessage, decodeAggregate, encodeAggregate } from './messages/aggregate';
 import { COMMAND_AMF_OPTIONS } from './messages/amf-body';
@@ -32,6 +33,31 @@ export type RtmpMessage =
   | SharedObjectMessage
   | AggregateMessage
   | UnknownMessage;
+
+/**
+ * The audio, video and data messages an aggregate carries (Wowza, FMS and relays batch media this
+ * way), decoded, in order; sub-messages of other types, or that do not decode, are left out, as an
+ * unreadable message is.
+ */
+export function aggregateMedia(aggregate: AggregateMessage): (MediaMessage | DataMessage)[] {
+  const media: (MediaMessage | DataMessage)[] = [];
+  for (const sub of aggregate.messages) {
+    if (
+      sub.typeId !== MessageType.Audio &&
+      sub.typeId !== MessageType.Video &&
+      sub.typeId !== MessageType.Data
+    )
+      continue;
+    try {
+      const decoded = decodeMessage(sub);
+      if (decoded.type === 'audio' || decoded.type === 'video' || decoded.type === 'data')
+        media.push(decoded);
+    } catch (error) {
+      if (!MessageError.isInstance(error)) throw error;
+    }
+  }
+  return media;
+}
 
 /** Options of {@link decodeMessage}. */
 export interface DecodeMessageOptions {

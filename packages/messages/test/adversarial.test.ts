@@ -3,6 +3,7 @@
 // server's); here the parsers give the typed errors the session turns into `_error`/onStatus.
 import { encodeAll } from '@rtmp/amf0';
 import {
+  aggregateMedia,
   buildSetDataFrame,
   command,
   decodeMessage,
@@ -209,6 +210,21 @@ describe('adversarial plan, message layer', () => {
       expect(message).toMatchObject({ type: 'unknown', typeId });
       expect(encodeMessage(message).payload).toEqual(hex('0102'));
     }
+  });
+
+  it('aggregateMedia: the audio, video and data an aggregate carries, others and unreadable data left out', () => {
+    const payload = encodeAggregate([
+      { typeId: 9, streamId: 0, timestamp: 0, payload: hex('1701000000') },
+      { typeId: 4, streamId: 0, timestamp: 0, payload: hex('000600000001') },
+      { typeId: 18, streamId: 0, timestamp: 0, payload: hex('0205') }, // a string that runs past the end
+      { typeId: 8, streamId: 0, timestamp: 20, payload: hex('af01') },
+    ]);
+    const message = decodeMessage({ typeId: 22, streamId: 1, timestamp: 100, payload });
+    if (message.type !== 'aggregate') throw new Error('not an aggregate');
+    expect(aggregateMedia(message).map((m) => [m.type, m.streamId, m.timestamp])).toEqual([
+      ['video', 1, 100],
+      ['audio', 1, 120],
+    ]);
   });
 
   it('C25: aggregate sub-messages overrunning, of size 0, or with a wrong back-pointer', () => {

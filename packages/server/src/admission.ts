@@ -21,6 +21,24 @@ export interface AdmissionState {
   dropped: number;
 }
 
+/**
+ * A subscriber's admission state as it starts, for subscriber classes to extend: nothing paused or
+ * off, nothing dropped; `keyed` false (its stream has no keyframe yet) makes video wait for one.
+ */
+export class SubscriberAdmission implements AdmissionState {
+  waitingForKeyframe = false;
+  paused = false;
+  audioOff = false;
+  videoOff = false;
+  videoStarted: Set<number> | undefined;
+  congestedSince: number | undefined;
+  dropped = 0;
+
+  constructor(keyed = true) {
+    this.videoStarted = keyed ? undefined : new Set();
+  }
+}
+
 /** What the policy needs to know of a video message beside its kind: its tracks, and whether it is a keyframe of them. */
 export interface VideoTracks {
   readonly trackIds: readonly number[];

@@ -1,5 +1,6 @@
 import {
   type AggregateMessage,
+  aggregateMedia,
   buildCreateStreamResult,
   buildOnFCPublish,
   buildOnFCUnpublish,
@@ -7,7 +8,6 @@ import {
   type CommandMessage,
   type DataMessage,
   DEFAULT_MAX_NAME_LENGTH,
-  decodeMessage,
   type MediaMessage,
   MessageError,
   parsePlay,
@@ -15,7 +15,6 @@ import {
   parsePublish,
   parseSeek,
   parseStreamNameArgument,
-  type RtmpMessage,
   StatusCode,
   stripSetDataFrame,
 } from '@rtmp/messages';
@@ -96,18 +95,7 @@ export class NetStreams {
       events.push({ type: 'media', streamId: message.streamId, message: media });
       return;
     }
-    for (const sub of message.messages) {
-      if (sub.typeId !== 8 && sub.typeId !== 9 && sub.typeId !== 18) continue;
-      let decoded: RtmpMessage;
-      try {
-        decoded = decodeMessage(sub);
-      } catch (error) {
-        if (MessageError.isInstance(error)) continue; // D3: an unreadable message is ignored
-        throw error;
-      }
-      if (decoded.type === 'audio' || decoded.type === 'video' || decoded.type === 'data')
-        this.media(decoded, events);
-    }
+    for (const media of aggregateMedia(message)) this.media(media, events);
   }
 
   /** Handles a stream command; false when `message` is not one. */

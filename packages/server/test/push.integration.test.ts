@@ -190,6 +190,9 @@ describe('push (restream)', () => {
     expect(() => origin.server.push('live/nobody', `${target.url}/added/x`)).toThrow(
       expect.objectContaining({ code: 'SERVER_INVALID_STATE' }),
     );
+    expect(() => origin.server.push('live/cam', 'http://example.com/app/x')).toThrow(
+      expect.objectContaining({ code: 'CLIENT_INVALID_URL' }),
+    );
     await publishing;
   });
 
@@ -278,6 +281,12 @@ describe('push (restream)', () => {
     );
     expect(() => new RtmpServer({ relay: { push: ['rtmp://127.0.0.1:1935'] } })).toThrow(
       /expected rtmp\[s\]:\/\/host/,
+    );
+    expect(() => new RtmpServer({ relay: { pull: 'ftp://origin/live' } })).toThrow(
+      expect.objectContaining({
+        code: 'SERVER_INVALID_OPTION',
+        message: expect.stringContaining('relay.pull'),
+      }),
     );
   });
 

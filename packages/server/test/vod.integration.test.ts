@@ -227,6 +227,24 @@ describe('VOD: recorded FLV files', () => {
     expect(rest.filter((name) => name.includes('Play.Complete'))).toHaveLength(1);
   });
 
+  it('a play2 the server refuses rejects with CLIENT_PLAY_FAILED and its description; the iteration ends with it', async () => {
+    const { url } = await vodServer({
+      onPlay: ({ name }) => (name === 'secret' ? { allow: false, description: 'not for you' } : true),
+    });
+    const connection = await connect(url, { player: true });
+    defer(() => connection.close());
+    const player = await connection.play('sample');
+    await expect(player.play2('secret')).rejects.toMatchObject({
+      code: 'CLIENT_PLAY_FAILED',
+      description: 'not for you',
+    });
+    await expect(
+      (async () => {
+        for await (const _event of player);
+      })(),
+    ).rejects.toMatchObject({ code: 'CLIENT_PLAY_FAILED' });
+  });
+
   it('a file that is not FLV closes that player with SERVER_VOD_FAILED (its FlvError as the cause); the server goes on', async () => {
     const errors: unknown[] = [];
     const listener = (message: unknown) => errors.push((message as { error: unknown }).error);

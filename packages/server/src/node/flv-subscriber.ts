@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
 import { encodeFlvHeader, encodeFlvTag, messageToFlvTag } from '@rtmp/flv';
+import { SubscriberAdmission } from '../admission';
 import type { Subscriber } from '../subscriber';
 import { type HeldWrites, WriteBatcher } from './write-batcher';
 
@@ -39,14 +40,7 @@ export function flvTagBytes(message: RawMessage): Uint8Array {
  * live tags, each tag built once per message for every FLV viewer. The admission policy reads its
  * queue like an RTMP player's (bytes, and how long it has not drained).
  */
-export class FlvSubscriber implements Subscriber<HeldWrites | undefined> {
-  waitingForKeyframe = false;
-  paused = false;
-  audioOff = false;
-  videoOff = false;
-  videoStarted: Set<number> | undefined;
-  congestedSince: number | undefined;
-  dropped = 0;
+export class FlvSubscriber extends SubscriberAdmission implements Subscriber<HeldWrites | undefined> {
   readonly encoding = FLV_ENCODING;
   /** When a write last had to be queued, if the sink has not drained since. */
   backlogSince: number | undefined;
@@ -56,7 +50,7 @@ export class FlvSubscriber implements Subscriber<HeldWrites | undefined> {
     readonly remoteAddress: string,
     stream: { readonly keyed: boolean; readonly hasAudio: boolean; readonly hasVideo: boolean },
   ) {
-    this.videoStarted = stream.keyed ? undefined : new Set();
+    super(stream.keyed);
     sink.write(encodeFlvHeader(stream));
   }
 

@@ -1,13 +1,12 @@
 import type { RawMessage } from '@rtmp/chunk';
-import { type ConnectOptions, keepConnected, type PlayerEvent } from '@rtmp/client';
+import { type ConnectOptions, keepConnected, type PlayerEvent, splitStreamUrl } from '@rtmp/client';
 import { isKeyframeBody } from '@rtmp/flv';
 import { encodeMessage, isDecoderSetup, type MediaKind, mediaInfo } from '@rtmp/messages';
 import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { RelayState, RelayStats } from '../relay-stats';
 import type { PublishOutcome } from '../stream-hub';
-import { diagnostics, report } from './diagnostics';
-import { publicUrl } from './relay-push';
+import { RelayStatus } from './relay-status';
 import type { StreamSource } from './rtmp-publishing';
 
 /** What a pull needs of the server: to publish the stream it pulls, and to hand it what arrives. */
@@ -51,11 +50,7 @@ function messageOf(event: PlayerEvent): RawMessage | undefined {
  */
 export class RelayPull implements StreamSource {
   readonly reconnectRequested = false;
-  #state: RelayState = 'connecting';
-  #bytes = 0;
-  #messages = 0;
-  #reconnects = 0;
-  #error: string | undefined;
+  readonly #status: RelayStatus;
   #publishing = false;
   /** Timestamps of the last audio and video relayed: after a reconnect, the origin's join cache repeats them. */
   #lastAudio: number | undefined;
@@ -74,49 +69,25 @@ export class RelayPull implements StreamSource {
     readonly url: string,
     options: ConnectOptions & { readonly minDelayMs?: number; readonly maxDelayMs?: number },
   ) {
-    const at = url.split('?')[0]!.lastIndexOf('/');
-    this.done = keepConnected(
-      url.slice(0, at),
-      (connection) => this.#run(connection.play(url.slice(at + 1))),
-      {
-        ...options,
-        player: true,
-        signal: this.#stop.signal,
-        onRetry: (error) => {
-          this.#reconnects++;
-          this.#error = (error as Error).message;
-          this.#enter('retrying');
-        },
-      },
-    ).then(
-      () => this.#end('stopped'),
-      (error: unknown) => {
-        if (!this.#stop.signal.aborted) this.#error = (error as Error).message;
-        this.#end(this.#stop.signal.aborted ? 'stopped' : 'failed');
-      },
+    this.#status = new RelayStatus('pull', url, stream.key);
+    const { connectionUrl, streamName } = splitStreamUrl(url);
+    this.done = keepConnected(connectionUrl, (connection) => this.#run(connection.play(streamName)), {
+      ...options,
+      player: true,
+      signal: this.#stop.signal,
+      onRetry: (error) => this.#status.retrying(error),
+    }).then(
+      () => this.#end(),
+      (error: unknown) => this.#end(error),
     );
   }
 
   get state(): RelayState {
-    return this.#state;
-  }
-
-  #enter(state: RelayState): void {
-    this.#state = state;
-    report(diagnostics.relay, () => ({ stream: this.stream.key, ...this.stats }));
+    return this.#status.state;
   }
 
   get stats(): RelayStats {
-    return {
-      direction: 'pull',
-      url: publicUrl(this.url),
-      state: this.#state,
-      bytes: this.#bytes,
-      messages: this.#messages,
-      dropped: 0,
-      reconnects: this.#reconnects,
-      ...(this.#error !== undefined && this.#state !== 'live' ? { error: this.#error } : {}),
-    };
+    return this.#status.stats;
   }
 
   /** Stops pulling; the local stream ends. */
@@ -135,7 +106,7 @@ export class RelayPull implements StreamSource {
 
   async #run(playing: Promise<AsyncIterable<PlayerEvent>>): Promise<void> {
     const player = await playing;
-    this.#enter('live');
+    this.#status.enter('live');
     if (!this.#publishing) {
       if (this.host.publish(this.stream, this, this.info).outcome === 'lost') return; // published here meanwhile
       this.#publishing = true;
@@ -143,8 +114,7 @@ export class RelayPull implements StreamSource {
     for await (const event of player) {
       const message = messageOf(event);
       if (message === undefined || this.#repeated(message)) continue;
-      this.#bytes += message.payload.length;
-      this.#messages++;
+      this.#status.relayed(message.payload.length);
       this.host.relay(this.stream, message);
     }
     // The origin's stream ended (StreamEOF, UnpublishNotify): so does the local one.
@@ -176,8 +146,9 @@ export class RelayPull implements StreamSource {
     return false;
   }
 
-  #end(state: RelayState): void {
-    this.#enter(state);
+  /** It ended (stopped, the origin's stream ended, or `error`): the local stream ends with it. */
+  #end(error?: unknown): void {
+    this.#status.settle(this.#stop.signal.aborted, error);
     if (!this.#publishing) return;
     this.#publishing = false;
     this.host.unpublish(this.stream, this);

@@ -5,12 +5,14 @@ import {
   RtmpClientError,
   type RtmpConnection,
   type RtmpPublisher,
+  splitStreamUrl,
 } from '@rtmp/client';
 import { decodeMessage } from '@rtmp/messages';
+import { SubscriberAdmission } from '../admission';
 import type { LiveStream } from '../live-stream';
 import type { RelayState, RelayStats } from '../relay-stats';
 import type { Subscriber } from '../subscriber';
-import { diagnostics, report } from './diagnostics';
+import { publicUrl, RelayStatus } from './relay-status';
 
 /** What a push needs of the hub: joining its stream while connected, leaving it after. */
 export interface PushHub<S extends Subscriber> {
@@ -21,32 +23,20 @@ export interface PushHub<S extends Subscriber> {
 const NOTHING = new Uint8Array(0);
 let nextEncoding = -1;
 
-/** A URL's `rtmp[s]://host[:port]/app/name` without the query (keys stay private). */
-export const publicUrl = (url: string) => url.split('?')[0]!;
-
 /**
  * One push of a live stream to a destination: a subscriber of the hub with its own connection
  * (kept up with {@link keepConnected}, backoff and all), starting from the join cache each time it
  * connects, its messages in a bounded queue (the admission policy drops to keyframes when the
  * destination is slow, and has it reconnect when it stays stuck), never slowing the publisher.
  */
-export class RelayPush implements Subscriber<unknown> {
+export class RelayPush extends SubscriberAdmission implements Subscriber<unknown> {
   readonly kind = 'relay';
-  waitingForKeyframe = false;
-  paused = false;
-  audioOff = false;
-  videoOff = false;
-  videoStarted: Set<number> | undefined;
-  congestedSince: number | undefined;
-  dropped = 0;
   /** Its own: nothing is shared with players (it writes through its own client session). */
   readonly encoding = nextEncoding--;
-  #state: RelayState = 'connecting';
-  #bytes = 0;
-  #messages = 0;
-  #reconnects = 0;
-  #error: string | undefined;
+  readonly #status: RelayStatus;
   readonly #queue: RawMessage[] = [];
+  /** Where the next message to write is in `#queue` (taken from the front without shifting). */
+  #head = 0;
   #queuedBytes = 0;
   #wake: (() => void) | undefined;
   #connection: RtmpConnection | undefined;
@@ -61,46 +51,25 @@ export class RelayPush implements Subscriber<unknown> {
     readonly url: string,
     options: ConnectOptions & { readonly minDelayMs?: number; readonly maxDelayMs?: number },
   ) {
-    const at = url.split('?')[0]!.lastIndexOf('/');
-    const connectionUrl = url.slice(0, at);
-    const name = url.slice(at + 1);
-    this.done = keepConnected(connectionUrl, (connection) => this.#run(connection, name), {
+    super();
+    this.#status = new RelayStatus('push', url, stream.key, () => this.dropped);
+    const { connectionUrl, streamName } = splitStreamUrl(url);
+    this.done = keepConnected(connectionUrl, (connection) => this.#run(connection, streamName), {
       ...options,
       signal: this.#stop.signal,
-      onRetry: (error) => {
-        this.#reconnects++;
-        this.#error = (error as Error).message;
-        this.#enter('retrying');
-      },
+      onRetry: (error) => this.#status.retrying(error),
     }).then(
-      () => this.#enter('stopped'),
-      (error: unknown) => {
-        if (!this.#stop.signal.aborted) this.#error = (error as Error).message;
-        this.#enter(this.#stop.signal.aborted ? 'stopped' : 'failed');
-      },
+      () => this.#status.settle(true),
+      (error: unknown) => this.#status.settle(this.#stop.signal.aborted, error),
     );
   }
 
   get state(): RelayState {
-    return this.#state;
-  }
-
-  #enter(state: RelayState): void {
-    this.#state = state;
-    report(diagnostics.relay, () => ({ stream: this.stream.key, ...this.stats }));
+    return this.#status.state;
   }
 
   get stats(): RelayStats {
-    return {
-      direction: 'push',
-      url: publicUrl(this.url),
-      state: this.#state,
-      bytes: this.#bytes,
-      messages: this.#messages,
-      dropped: this.dropped,
-      reconnects: this.#reconnects,
-      ...(this.#error !== undefined && this.#state !== 'live' ? { error: this.#error } : {}),
-    };
+    return this.#status.stats;
   }
 
   get remoteAddress(): string {
@@ -151,12 +120,27 @@ export class RelayPush implements Subscriber<unknown> {
     this.#wake?.();
   }
 
+  /** The next queued message; what was written is let go of once it is most of the queue. */
+  #take(): RawMessage | undefined {
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = this.#head = 0; // all written: start over
+      return undefined;
+    }
+    const message = this.#queue[this.#head++]!;
+    if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return message;
+  }
+
   /** One connection: publish, join, then write what comes until the connection or the push ends. */
   async #run(connection: RtmpConnection, name: string): Promise<void> {
     this.#connection = connection;
     const publisher = await connection.publish(name);
-    this.#enter('live');
+    this.#status.enter('live');
     this.#queue.length = 0;
+    this.#head = 0;
     this.#queuedBytes = 0;
     this.hub.subscribe(this.stream, this);
     let closed = false;
@@ -166,7 +150,7 @@ export class RelayPush implements Subscriber<unknown> {
     });
     try {
       while (!this.#stop.signal.aborted) {
-        const message = this.#queue.shift();
+        const message = this.#take();
         if (message === undefined) {
           if (closed)
             throw new RtmpClientError('CLIENT_CONNECTION_CLOSED', 'the destination closed the connection');
@@ -178,8 +162,7 @@ export class RelayPush implements Subscriber<unknown> {
         }
         this.#queuedBytes -= message.payload.length;
         await write(publisher, message);
-        this.#bytes += message.payload.length;
-        this.#messages++;
+        this.#status.relayed(message.payload.length);
       }
     } finally {
       this.hub.unsubscribe(this.stream, this);

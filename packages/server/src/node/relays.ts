@@ -8,7 +8,8 @@ import type { LiveStream } from '../live-stream';
 import type { RelayStats } from '../relay-stats';
 import type { Subscriber } from '../subscriber';
 import { type PullHost, RelayPull } from './relay-pull';
-import { type PushHub, publicUrl, RelayPush } from './relay-push';
+import { type PushHub, RelayPush } from './relay-push';
+import { publicUrl } from './relay-status';
 import type { StreamSource } from './rtmp-publishing';
 
 /** A destination every stream published here is pushed to (restreamed). */

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { RawMessage } from '@rtmp/chunk';
+import { SubscriberAdmission } from '../admission';
 import { RtmpServerError } from '../errors';
 import type { ServerSession } from '../server-session';
 import type { Subscriber } from '../subscriber';
@@ -21,15 +22,7 @@ export interface SubscriberConnection {
 }
 
 /** An RTMP player of a live stream: one message stream of one connection. */
-export class RtmpSubscriber implements Subscriber<HeldWrites> {
-  waitingForKeyframe = false;
-  paused = false;
-  audioOff = false;
-  videoOff = false;
-  videoStarted: Set<number> | undefined;
-  congestedSince: number | undefined;
-  dropped = 0;
-
+export class RtmpSubscriber extends SubscriberAdmission implements Subscriber<HeldWrites> {
   constructor(
     readonly connection: SubscriberConnection,
     readonly streamId: number,
@@ -37,7 +30,7 @@ export class RtmpSubscriber implements Subscriber<HeldWrites> {
     keyed: boolean,
     private readonly peerAcknowledgementTimeoutMs: number,
   ) {
-    this.videoStarted = keyed ? undefined : new Set();
+    super(keyed);
   }
 
   get remoteAddress(): string {
