@@ -7,6 +7,8 @@ import { type HeldWrites, WriteBatcher } from './write-batcher';
 
 /** Where an FLV viewer's bytes go: an HTTP response or a WebSocket. */
 export interface FlvSink {
+  /** How this kind of sink carries FLV bytes: every sink of a kind takes the same bytes per message. */
+  readonly framing: FlvFraming;
   /** Writes bytes; false when they had to be queued (the peer is behind). */
   write(bytes: Uint8Array): boolean;
   /** Bytes queued, not yet handed to the OS. */
@@ -19,8 +21,17 @@ export interface FlvSink {
   readonly socket?: Socket;
 }
 
-/** Every FLV viewer takes the same bytes for a message: one encoding, shared. */
-const FLV_ENCODING = -(2 ** 40);
+/** The bytes an FLV viewer kind sends for FLV bytes: a subscriber encoding shared by that kind. */
+export interface FlvFraming {
+  /** The {@link Subscriber.encoding} of every viewer of this kind (apart from RTMP encodings). */
+  readonly encoding: number;
+  /** FLV bytes as this kind's sink writes them. */
+  frame(flv: Uint8Array): Uint8Array;
+}
+
+/** HTTP-FLV: the response's chunked encoding frames each write, so the FLV bytes go as they are. */
+export const RAW_FLV: FlvFraming = { encoding: -(2 ** 40), frame: (flv) => flv };
+
 const EMPTY = new Uint8Array(0);
 
 /** The FLV tag of a message as one piece (WebSocket frames and HTTP chunks carry whole tags). */
@@ -37,11 +48,11 @@ export function flvTagBytes(message: RawMessage): Uint8Array {
 
 /**
  * An HTTP-FLV or WebSocket-FLV viewer of a live stream: the FLV header, then the join sequence and
- * live tags, each tag built once per message for every FLV viewer. The admission policy reads its
+ * live tags, each tag built (and framed) once per message for every FLV viewer of a kind. The admission policy reads its
  * queue like an RTMP player's (bytes, and how long it has not drained).
  */
 export class FlvSubscriber extends SubscriberAdmission implements Subscriber<HeldWrites | undefined> {
-  readonly encoding = FLV_ENCODING;
+  readonly encoding: number;
   /** When a write last had to be queued, if the sink has not drained since. */
   backlogSince: number | undefined;
 
@@ -51,7 +62,8 @@ export class FlvSubscriber extends SubscriberAdmission implements Subscriber<Hel
     stream: { readonly keyed: boolean; readonly hasAudio: boolean; readonly hasVideo: boolean },
   ) {
     super(stream.keyed);
-    sink.write(encodeFlvHeader(stream));
+    this.encoding = sink.framing.encoding;
+    sink.write(sink.framing.frame(encodeFlvHeader(stream)));
   }
 
   get queuedBytes(): number {
@@ -59,7 +71,8 @@ export class FlvSubscriber extends SubscriberAdmission implements Subscriber<Hel
   }
 
   encode(message: RawMessage): Uint8Array {
-    return flvTagBytes(message);
+    const tag = flvTagBytes(message);
+    return tag.length === 0 ? tag : this.sink.framing.frame(tag);
   }
 
   readQueue(_now: number, queue: { bytes: number; backlogSince: number | undefined }): boolean {

@@ -8,10 +8,11 @@ import type { LiveStream } from '../live-stream';
 import type { Subscriber } from '../subscriber';
 import type { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
-import { type FlvSink, FlvSubscriber } from './flv-subscriber';
+import { type FlvFraming, type FlvSink, FlvSubscriber, RAW_FLV } from './flv-subscriber';
 import { listenOn } from './listen-on';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
+import { binaryFrame } from './websocket-frame';
 
 /** Options of HTTP-FLV and WebSocket-FLV playback. */
 export interface HttpFlvOptions {
@@ -39,6 +40,8 @@ const SEGMENT = /^[A-Za-z0-9_.\-~]{1,256}$/;
 const MAX_WS_PAYLOAD = 1024;
 /** A WebSocket viewer counts as behind past this many bytes queued. */
 const WS_HIGH_WATER = 64 * 1024;
+/** WebSocket-FLV: a binary frame of each FLV piece, built once per message by ws's own framing. */
+const WS_FRAMES: FlvFraming = { encoding: -(2 ** 40) - 1, frame: binaryFrame };
 
 type Target = { readonly app: string; readonly name: string; readonly query: string } | 'bad';
 
@@ -94,6 +97,7 @@ export class HttpFlv {
       res.writeHead(200, { 'Content-Type': 'video/x-flv', 'Cache-Control': 'no-cache, no-store', ...cors });
       res.flushHeaders();
       this.#play(answer.stream, answer.remoteAddress, res, {
+        framing: RAW_FLV,
         write: (bytes) => res.write(bytes),
         get queuedBytes() {
           return res.writableLength;
@@ -125,8 +129,12 @@ export class HttpFlv {
       // An invalid upgrade (no key, wrong version) is answered 400 by ws itself.
       this.#wss.handleUpgrade(req, socket, head, (ws: WebSocket) =>
         this.#play(answer.stream, answer.remoteAddress, ws, {
-          write: (bytes) => {
-            ws.send(bytes);
+          framing: WS_FRAMES,
+          // Frames are whole (built by ws's Sender), so they go straight onto the socket ws
+          // upgraded: ws's own frames (pong, close) are whole writes too and never interleave.
+          write: (frame) => {
+            if (ws.readyState !== ws.OPEN) return true;
+            socket.write(frame);
             return ws.bufferedAmount <= WS_HIGH_WATER;
           },
           get queuedBytes() {
@@ -134,8 +142,7 @@ export class HttpFlv {
           },
           end: () => ws.close(1000, 'the stream ended'),
           destroy: () => ws.terminate(),
-          // ws keeps its socket to itself; corking it only groups writes, the framing stays ws's.
-          socket: (ws as unknown as { _socket?: Socket })._socket,
+          socket: socket as Socket,
         }),
       );
     });
