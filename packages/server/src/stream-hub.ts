@@ -119,7 +119,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
     stream.since = undefined;
     for (const subscriber of stream.subscribers) subscriber.notify('unpublished');
     this.reports.ended?.(stream);
-    this.#forgetIfIdle(stream);
+    this.release(stream);
     return true;
   }
 
@@ -136,7 +136,7 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
   unsubscribe(stream: LiveStream<C, S>, subscriber: S): void {
     stream.subscribers.delete(subscriber);
     this.reports.unsubscribed?.(stream);
-    this.#forgetIfIdle(stream);
+    this.release(stream);
   }
 
   /**
@@ -194,7 +194,9 @@ export class StreamHub<C = unknown, S extends Subscriber<B> = Subscriber, B = un
     return admission === 'send';
   }
 
-  #forgetIfIdle(stream: LiveStream<C, S>): void {
-    if (!stream.publisher && stream.subscribers.size === 0) this.streams.delete(stream.key);
+  /** Forgets `stream` when nobody publishes or plays it (one opened for a viewer that gave up). */
+  release(stream: LiveStream<C, S>): void {
+    if (!stream.publisher && stream.subscribers.size === 0 && this.streams.get(stream.key) === stream)
+      this.streams.delete(stream.key);
   }
 }

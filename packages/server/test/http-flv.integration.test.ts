@@ -7,6 +7,7 @@ import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegPublishArgs,
+  flvTagsOf,
   packetHashes,
   peerAvailable,
   probeCodecs,
@@ -35,19 +36,6 @@ const frame = (index: number, size = 100) => {
   return body;
 };
 
-/** FLV tags in a byte stream: [type, timestamp, body]. */
-function tagsOf(bytes: Uint8Array): { type: number; timestamp: number; body: Uint8Array }[] {
-  const tags = [];
-  for (let at = 13; at + 11 <= bytes.length; ) {
-    const size = (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    if (at + 11 + size + 4 > bytes.length) break;
-    const timestamp =
-      ((bytes[at + 4]! << 16) | (bytes[at + 5]! << 8) | bytes[at + 6]!) + bytes[at + 7]! * 2 ** 24;
-    tags.push({ type: bytes[at]!, timestamp, body: bytes.subarray(at + 11, at + 11 + size) });
-    at += 11 + size + 4;
-  }
-  return tags;
-}
 const indexOf = (body: Uint8Array) =>
   body[1] === 1 ? new DataView(body.buffer, body.byteOffset).getUint32(5) : -1;
 
@@ -71,7 +59,7 @@ function wsViewer(url: string) {
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
   });
   const frames = () =>
-    tagsOf(Buffer.concat(chunks))
+    flvTagsOf(Buffer.concat(chunks))
       .filter((tag) => tag.type === 9)
       .map((tag) => indexOf(tag.body))
       .filter((index) => index >= 0);
@@ -184,14 +172,14 @@ describe('HTTP-FLV content', () => {
     const response = await fetch(`${httpUrl}/live/hevc.flv?token=abc`);
     const reader = response.body!.getReader();
     let bytes = new Uint8Array(0);
-    while (tagsOf(bytes).length < bodies.length) {
+    while (flvTagsOf(bytes).length < bodies.length) {
       const { value, done } = await reader.read();
       if (done) break;
       bytes = new Uint8Array(Buffer.concat([bytes, value]));
     }
     await reader.cancel();
     expect(bytes[4]).toBe(0x01); // the header's flags: video only
-    expect(tagsOf(bytes).map((tag) => Buffer.from(tag.body).toString('hex'))).toEqual(
+    expect(flvTagsOf(bytes).map((tag) => Buffer.from(tag.body).toString('hex'))).toEqual(
       bodies.map((body) => Buffer.from(body).toString('hex')),
     );
     expect(seen.at(-1)).toBe('hevc?token=abc from 127.0.0.1');

@@ -4,6 +4,7 @@ import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegPublishArgs,
+  flvTagsOf,
   freePort,
   peerAvailable,
   readFlvTags,
@@ -14,6 +15,7 @@ import {
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const defer = deferCleanups(afterEach);
 
@@ -160,6 +162,38 @@ describe('pull (edge)', () => {
     const local = await play(`${edge.url}/live`, 'local-1');
     expect(edge.server.stats().find((s) => s.key === 'live/local-1')?.relays).toBeUndefined();
     await local.connection.close();
+  });
+
+  it('an HTTP-FLV or WebSocket-FLV viewer on an edge gets the stream pulled for it; an unknown one gets 404 and leaves nothing behind', async () => {
+    const origin = await server();
+    const edge = await server({
+      relay: { pull: `${origin.url}/live`, pullIdleMs: 100 },
+      http: { pullWaitMs: 1500 },
+    });
+    const { url: httpUrl } = await edge.server.http.listen({ port: 0 });
+    const publisher = await publishing(`${origin.url}/live`, 'cam');
+    defer(() => publisher.stop());
+    const ws = new WebSocket(`${httpUrl.replace('http', 'ws')}/live/cam.flv`);
+    defer(() => ws.terminate());
+    const chunks: Buffer[] = [];
+    ws.on('message', (data: Buffer) => chunks.push(data));
+    const got = () => {
+      const tags = flvTagsOf(Buffer.concat(chunks)).filter((tag) => tag.type === 9);
+      return tags.map((tag) => frameIndex(tag.body)).filter((index) => index >= 0);
+    };
+    await waitFor(() => got().length >= 20);
+    const indexes = got();
+    expect(indexes[0]! % 30).toBe(0); // from a keyframe
+    expect(indexes).toEqual(indexes.map((_, at) => indexes[0]! + at));
+    expect(origin.server.stats()[0]!.players).toBe(1);
+    ws.terminate();
+    await waitFor(() => origin.server.stats()[0]!.players === 0 && edge.server.stats().length === 0);
+
+    // The origin has no such stream: the pull plays it, nothing comes, the viewer gets 404.
+    const answer = await fetch(`${httpUrl}/live/nobody.flv`);
+    expect(answer.status).toBe(404);
+    const keys = () => origin.server.stats().map((stream) => stream.key);
+    await waitFor(() => keys().join() === 'live/cam' && edge.server.stats().length === 0);
   });
 });
 

@@ -14,11 +14,23 @@ export interface FlvTag {
 export function readFlvTags(path: string): FlvTag[] {
   const file = readFileSync(path);
   if (file.subarray(0, 3).toString('latin1') !== 'FLV') throw new Error(`${path} is not an FLV file`);
+  return flvTagsOf(file);
+}
+
+/**
+ * The whole tags in FLV bytes that start with the FLV header (a file, or what an HTTP-FLV or
+ * WebSocket-FLV viewer got so far): a tag not yet complete at the end is left out.
+ */
+export function flvTagsOf(bytes: Uint8Array): FlvTag[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const tags: FlvTag[] = [];
-  for (let at = file.readUInt32BE(5) + 4; at + 11 <= file.length; ) {
-    const size = file.readUIntBE(at + 1, 3);
-    const timestamp = (file.readUIntBE(at + 4, 3) | (file[at + 7]! << 24)) >>> 0;
-    tags.push({ type: file[at]! & 0x1f, timestamp, body: file.subarray(at + 11, at + 11 + size) });
+  if (bytes.length < 9) return tags;
+  for (let at = view.getUint32(5) + 4; at + 11 <= bytes.length; ) {
+    const size = (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    if (at + 11 + size > bytes.length) break;
+    const timestamp =
+      ((bytes[at + 4]! << 16) | (bytes[at + 5]! << 8) | bytes[at + 6]! | (bytes[at + 7]! << 24)) >>> 0;
+    tags.push({ type: bytes[at]! & 0x1f, timestamp, body: bytes.subarray(at + 11, at + 11 + size) });
     at += 11 + size + 4;
   }
   return tags;

@@ -9,7 +9,7 @@ export {
   gstreamerPublishArgs,
 } from './commands';
 export { packetHashes, parseFramemd5, probeCodecs } from './ffprobe';
-export { type FlvTag, readFlvTags } from './flv-tags';
+export { type FlvTag, flvTagsOf, readFlvTags } from './flv-tags';
 export { fromHex, toHex } from './hex';
 export {
   type Demuxed,

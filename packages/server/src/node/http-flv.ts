@@ -10,9 +10,12 @@ import type { AccessRules } from './access-rules';
 import { diagnostics, report } from './diagnostics';
 import { type FlvFraming, type FlvSink, FlvSubscriber, RAW_FLV } from './flv-subscriber';
 import { listenOn } from './listen-on';
+import type { Relays } from './relays';
+import type { StreamSource } from './rtmp-publishing';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
 import { binaryFrame } from './websocket-frame';
+import type { HeldWrites } from './write-batcher';
 
 /** Options of HTTP-FLV and WebSocket-FLV playback. */
 export interface HttpFlvOptions {
@@ -20,15 +23,28 @@ export interface HttpFlvOptions {
   readonly cors?: string | false;
   /** How long a request for a stream nobody publishes waits for a publisher before 404, in ms. @default 0 */
   readonly waitMs?: number;
+  /**
+   * On an edge (`relay.pull`), how long a request for a stream that is not here waits for the pull
+   * to bring it (or `waitMs`, when longer), in ms. @default 5000
+   */
+  readonly pullWaitMs?: number;
 }
+
+/** Defaults of {@link HttpFlvOptions}. */
+export const HTTP_FLV_DEFAULTS = { cors: '*', waitMs: 0, pullWaitMs: 5000 } as const;
+
+type Stream = LiveStream<StreamSource, Subscriber<HeldWrites>>;
 
 /** What HTTP playback needs of the server. */
 export interface HttpFlvHost {
   readonly hub: {
-    readonly streams: ReadonlyMap<string, LiveStream<unknown, Subscriber>>;
-    subscribe(stream: LiveStream<unknown, Subscriber>, subscriber: FlvSubscriber): void;
-    unsubscribe(stream: LiveStream<unknown, Subscriber>, subscriber: FlvSubscriber): void;
+    readonly streams: ReadonlyMap<string, Stream>;
+    open(key: string): Stream;
+    subscribe(stream: Stream, subscriber: FlvSubscriber): void;
+    unsubscribe(stream: Stream, subscriber: FlvSubscriber): void;
   };
+  /** An edge's pulls: a viewer of a stream that is not here starts one; one that gives up lets it idle. */
+  readonly relays: Pick<Relays, 'pull' | 'pullsOnDemand' | 'unsubscribed'>;
   readonly access: AccessRules;
   readonly options: ResolvedOptions;
   refused(refusal: Refusal): void;
@@ -176,17 +192,18 @@ export class HttpFlv {
   }
 
   #cors(): Record<string, string> {
-    const origin = this.options.cors ?? '*';
+    const origin = this.options.cors ?? HTTP_FLV_DEFAULTS.cors;
     return origin === false ? {} : { 'Access-Control-Allow-Origin': origin };
   }
 
-  /** The access rules, the `onPlay` hook, then a publisher (waited for up to `waitMs`). */
+  /**
+   * The access rules, the `onPlay` hook, then a publisher: waited for up to `waitMs`, or on an edge
+   * pulled from the origin and waited for up to `pullWaitMs`.
+   */
   async #admit(
     req: IncomingMessage,
     { app, name, query }: { app: string; name: string; query: string },
-  ): Promise<
-    { stream: LiveStream<unknown, Subscriber>; remoteAddress: string } | { status: number; reason: string }
-  > {
+  ): Promise<{ stream: Stream; remoteAddress: string } | { status: number; reason: string }> {
     const remoteAddress = req.socket.remoteAddress ?? 'unknown';
     if (!this.host.access.allows('play', remoteAddress)) {
       this.host.refused({ kind: 'access', remoteAddress, action: 'play', name });
@@ -206,17 +223,33 @@ export class HttpFlv {
     if (!allows(verdict))
       return { status: 403, reason: typeof verdict === 'object' ? verdict.description : 'not allowed' };
     const key = `${app}/${name}`;
-    const deadline = Date.now() + (this.options.waitMs ?? 0);
+    let waitMs = this.options.waitMs ?? HTTP_FLV_DEFAULTS.waitMs;
+    let pulled: Stream | undefined;
+    if (this.host.relays.pullsOnDemand && this.host.hub.streams.get(key)?.publisher === undefined) {
+      pulled = this.host.hub.open(key);
+      this.host.relays.pull(pulled, info);
+      waitMs = Math.max(waitMs, this.options.pullWaitMs ?? HTTP_FLV_DEFAULTS.pullWaitMs);
+    }
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const stream = this.host.hub.streams.get(key);
-      if (stream?.publisher !== undefined) return { stream, remoteAddress };
-      if (Date.now() >= deadline) return { status: 404, reason: `nobody publishes ${key}` };
+      const late = Date.now() >= deadline;
+      // A stream that has just begun is waited for until its first media, within the wait (the FLV
+      // header says whether there is audio and video); a pull that brought none is not there.
+      const media = stream !== undefined && (stream.hasVideo || stream.stats().audioCodec !== undefined);
+      if (stream?.publisher !== undefined && (media || (late && pulled === undefined)))
+        return { stream, remoteAddress };
+      if (late) {
+        // Nobody came to watch what was pulled for this viewer: the pull idles out like a player's.
+        if (pulled !== undefined) this.host.relays.unsubscribed(pulled);
+        return { status: 404, reason: `nobody publishes ${key}` };
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   #play(
-    stream: LiveStream<unknown, Subscriber>,
+    stream: Stream,
     remoteAddress: string,
     closer: { once(event: 'close', listener: () => void): unknown },
     sink: FlvSink,

@@ -39,6 +39,7 @@ export function relayHost(
     unpublish: (stream, source) => {
       hub.unpublish(stream as LiveStream<StreamSource, Subscriber<HeldWrites>>, source, 0);
     },
+    release: (stream) => hub.release(stream as LiveStream<StreamSource, Subscriber<HeldWrites>>),
     relay: (stream: LiveStream<StreamSource>, message: RawMessage) =>
       batcher.batch(() => {
         const live = stream as LiveStream<StreamSource, Subscriber<HeldWrites>>;

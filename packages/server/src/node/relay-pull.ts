@@ -19,6 +19,8 @@ export interface PullHost {
   /** One message from the origin: counted, cached, observed and fanned out as a publisher's. */
   relay(stream: LiveStream<StreamSource>, message: RawMessage): void;
   unpublish(stream: LiveStream<StreamSource>, source: StreamSource): void;
+  /** Forgets `stream` if nobody publishes or plays it (a pull that ended before it published). */
+  release(stream: LiveStream<StreamSource>): void;
 }
 
 /** A player event as the message the origin sent. */

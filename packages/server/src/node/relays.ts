@@ -126,8 +126,14 @@ export class Relays {
         this.#pulls.set(stream, started);
         void started.done.then(() => {
           if (this.#pulls.get(stream) === started && started.state === 'stopped') this.#pulls.delete(stream);
+          this.hub.release(stream);
         });
       });
+  }
+
+  /** Whether streams that are not here are pulled from an origin (`relay.pull` is set). */
+  get pullsOnDemand(): boolean {
+    return this.options.pull !== undefined;
   }
 
   /** A player left: a pulled stream with none left stops being pulled after `pullIdleMs`. */
