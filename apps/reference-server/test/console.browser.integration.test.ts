@@ -69,5 +69,19 @@ describe.skipIf(!peerAvailable('chromium') || !peerAvailable('ffmpeg'))('the con
     expect(errors).toEqual([]);
     // Both viewers came through the server's hub: it counted an FLV viewer as a player.
     expect(server.streams().find((stream) => stream.key === 'live/cam')?.players).toBeGreaterThanOrEqual(1);
+
+    // On a phone: nothing wider than the screen (wide tables scroll inside their own box), the
+    // stream, the player and the connections all in reach.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const layout = await page.evaluate(() => {
+      return {
+        page: document.documentElement.scrollWidth,
+        video: document.querySelector('video')!.getBoundingClientRect().right,
+      };
+    });
+    expect(layout.page).toBeLessThanOrEqual(390);
+    expect(layout.video).toBeLessThanOrEqual(390);
+    await page.locator('tr.stream', { hasText: 'live/cam' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'console-phone.png'), fullPage: true });
   });
 });
