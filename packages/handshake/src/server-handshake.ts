@@ -3,10 +3,12 @@ import { HANDSHAKE_PACKET_SIZE, RTMP_VERSION, SERVER_DIGEST_VERSION } from './co
 import {
   findDigest,
   type HandshakeScheme,
+  PLAYER_FULL_KEY,
   SERVER_FULL_KEY,
   SERVER_KEY,
   signPacket,
   signSecondPacket,
+  verifySecondPacket,
 } from './digest';
 import { HandshakeError, unsupportedVersion } from './errors';
 import { PacketReader } from './packet-reader';
@@ -30,7 +32,8 @@ type State = 'await-c0c1' | 'await-c2' | 'done';
  *
  * A client whose C1 carries a non-zero version and a valid digest (offset 772 or 8, as FFmpeg,
  * Flash Player and librtmp send) gets the digest handshake in the same scheme; any other client
- * gets the simple one, with S2 a copy of C1. C2 is never checked: real encoders get it wrong.
+ * gets the simple one, with S2 a copy of C1. C2 is never enforced (real encoders get it wrong),
+ * only reported ({@link ServerHandshake.c2AnswersS1}).
  *
  * @example
  * ```ts
@@ -49,6 +52,10 @@ export class ServerHandshake {
   readonly #reader = new PacketReader();
   #state: State = 'await-c0c1';
   #scheme: HandshakeScheme = 'simple';
+  /** S1 as sent, and in the digest handshake its digest: what C2 answers. */
+  #s1: Uint8Array | undefined;
+  #s1Digest: Uint8Array | undefined;
+  #c2Answers: boolean | undefined;
 
   constructor(options: ServerHandshakeOptions = {}) {
     this.#digest = options.digest ?? true;
@@ -59,6 +66,15 @@ export class ServerHandshake {
   /** The scheme in use; final once S0+S1+S2 have been produced. */
   get scheme(): HandshakeScheme {
     return this.#scheme;
+  }
+
+  /**
+   * Whether C2 answered S1 as the spec asks: a copy of S1 (its time-2 field aside), or in the
+   * digest handshake a C2 signed for S1's digest (a copy is accepted there too, as librtmp sends).
+   * Never enforced (real encoders get it wrong); `undefined` until C2 has arrived.
+   */
+  get c2AnswersS1(): boolean | undefined {
+    return this.#c2Answers;
   }
 
   /** True once C2 has arrived. */
@@ -91,9 +107,20 @@ export class ServerHandshake {
       send.push(this.#reply(c0c1.subarray(1)));
       this.#state = 'await-c2';
     }
-    if (this.#reader.take(HANDSHAKE_PACKET_SIZE) === undefined) return { status: 'in-progress', send };
+    const c2 = this.#reader.take(HANDSHAKE_PACKET_SIZE);
+    if (c2 === undefined) return { status: 'in-progress', send };
+    this.#c2Answers = this.#answers(c2);
     this.#state = 'done';
     return { status: 'done', send, remaining: this.#reader.takeAll(), scheme: this.#scheme };
+  }
+
+  #answers(c2: Uint8Array): boolean {
+    const s1 = this.#s1!;
+    const copy =
+      c2.subarray(0, 4).every((byte, i) => byte === s1[i]) &&
+      c2.subarray(8).every((byte, i) => byte === s1[8 + i]);
+    if (copy) return true;
+    return this.#s1Digest !== undefined && verifySecondPacket(c2, PLAYER_FULL_KEY, this.#s1Digest);
   }
 
   /** S0+S1+S2 for this C1. */
@@ -107,6 +134,7 @@ export class ServerHandshake {
 
     const hasVersion = c1[4]! !== 0 || c1[5]! !== 0 || c1[6]! !== 0 || c1[7]! !== 0;
     const found = this.#digest && hasVersion ? findDigest(c1, 'client') : undefined;
+    this.#s1 = s1;
     if (found === undefined) {
       // Simple handshake (RTMP 1.0 §5.2): zero version, S2 echoes C1.
       s2.set(c1);
@@ -114,7 +142,7 @@ export class ServerHandshake {
     }
     this.#scheme = found.scheme;
     s1.set(SERVER_DIGEST_VERSION, 4);
-    signPacket(s1, found.scheme, SERVER_KEY);
+    this.#s1Digest = signPacket(s1, found.scheme, SERVER_KEY).slice();
     s2.set(this.#random(HANDSHAKE_PACKET_SIZE));
     signSecondPacket(s2, SERVER_FULL_KEY, found.digest);
     return out;

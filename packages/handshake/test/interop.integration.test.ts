@@ -31,10 +31,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * A server made of ServerHandshake and a socket: accepts one connection, completes the handshake,
  * and resolves once the peer's next bytes contain its `connect` command.
  */
-async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ scheme: HandshakeScheme }> }> {
-  let resolveAccepted!: (value: { scheme: HandshakeScheme }) => void;
+async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }> }> {
+  let resolveAccepted!: (value: { scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }) => void;
   let rejectAccepted!: (error: unknown) => void;
-  const accepted = new Promise<{ scheme: HandshakeScheme }>((resolve, reject) => {
+  const accepted = new Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }>((resolve, reject) => {
     resolveAccepted = resolve;
     rejectAccepted = reject;
   });
@@ -54,7 +54,7 @@ async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ sch
         } else {
           after = Buffer.concat([after, bytes]);
         }
-        if (after.includes(CONNECT_NAME)) resolveAccepted({ scheme: handshake.scheme });
+        if (after.includes(CONNECT_NAME)) resolveAccepted({ scheme: handshake.scheme, c2AnswersS1: handshake.c2AnswersS1 });
       } catch (error) {
         rejectAccepted(error);
         socket.destroy();
@@ -150,8 +150,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('ServerHandshake with ffmpeg', () => {
     const { url, accepted } = await handshakeServer();
     const flv = await sampleFlv();
     const ffmpeg = track(startProcess('ffmpeg', ffmpegPublishArgs(flv, url)));
+    // Its C2 is signed for our S1's digest, as the spec's digest handshake asks.
     expect(await withTimeout(unlessExits(accepted, ffmpeg), 20_000, 'connect from ffmpeg')).toEqual({
       scheme: 'digest-8',
+      c2AnswersS1: true,
     });
   });
 
@@ -160,8 +162,10 @@ describe.skipIf(!peerAvailable('ffmpeg'))('ServerHandshake with ffmpeg', () => {
     const ffmpeg = track(
       startProcess('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', url, '-f', 'null', '-']),
     );
+    // Its C2 is signed for our S1's digest, as the spec's digest handshake asks.
     expect(await withTimeout(unlessExits(accepted, ffmpeg), 20_000, 'connect from ffmpeg')).toEqual({
       scheme: 'digest-8',
+      c2AnswersS1: true,
     });
     expect(ffmpeg.stderr()).not.toMatch(/validating failed|Signature mismatch/);
   });
@@ -173,6 +177,7 @@ describe.skipIf(!peerAvailable('rtmpdump'))('ServerHandshake with rtmpdump', () 
     const rtmpdump = track(startProcess('rtmpdump', ['-r', url, '--live', '-o', '/dev/null', '-q']));
     expect(await withTimeout(unlessExits(accepted, rtmpdump), 20_000, 'connect from rtmpdump')).toEqual({
       scheme: 'simple',
+      c2AnswersS1: true,
     });
   });
 });

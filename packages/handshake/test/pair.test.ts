@@ -72,10 +72,23 @@ describe('client ↔ server in memory', () => {
           // Bytes the client wrote after C2 reach the chunk stream intact.
           expect(serverAfter).toEqual(connect);
           expect(c2?.length).toBe(HANDSHAKE_PACKET_SIZE);
+          expect(server.c2AnswersS1).toBe(true);
         });
       }
     }
   }
+
+  it('reports a C2 that neither copies S1 nor is signed for it (and still completes)', () => {
+    for (const digest of [true, false]) {
+      const client = new ClientHandshake({ scheme: 'digest-8' });
+      const server = new ServerHandshake({ digest });
+      server.receive(client.start());
+      expect(server.c2AnswersS1).toBeUndefined();
+      const result = server.receive(new Uint8Array(HANDSHAKE_PACKET_SIZE).fill(7));
+      expect(result.status).toBe('done');
+      expect(server.c2AnswersS1).toBe(false);
+    }
+  });
 
   it('in the simple handshake C2 is an exact copy of S1', () => {
     const client = new ClientHandshake();
