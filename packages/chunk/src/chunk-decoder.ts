@@ -130,6 +130,7 @@ export class ChunkDecoder {
   #ready: ReceivedMessage | undefined;
   #chunkOffset = 0;
   #consumed = 0;
+  #extendedTimestampOmissions = 0;
   #received = 0;
   #acknowledged = 0;
   #window: number | undefined;
@@ -162,6 +163,15 @@ export class ChunkDecoder {
 
   get chunkSize(): number {
     return this.#chunkSize;
+  }
+
+  /**
+   * fmt-3 chunks that did not repeat their message's extended timestamp (read as payload in
+   * `'auto'` mode): legal by the 2012 spec's letter, a known cause of corrupt streams in peers that
+   * expect it (Flash, FFmpeg). Reported by conformance checks.
+   */
+  get extendedTimestampOmissions(): number {
+    return this.#extendedTimestampOmissions;
   }
 
   /** Bytes pushed so far. */
@@ -340,6 +350,7 @@ export class ChunkDecoder {
         0;
       if (fmt === 3 && this.#extendedMode === 'auto' && value !== stream!.extendedValue) {
         extended = false; // a peer that does not repeat it: these 4 bytes are payload
+        this.#extendedTimestampOmissions++;
       } else {
         extendedValue = value;
         size += 4;

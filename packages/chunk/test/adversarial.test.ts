@@ -284,10 +284,15 @@ describe('adversarial plan, section C (chunk stream)', () => {
       hex('c6'),
       body(72),
     ]);
-    for (const stream of [withRepeat, without]) {
-      expect(new ChunkDecoder().decode(stream).map((m) => [m.timestamp, m.payload.length])).toEqual([
+    for (const [stream, omissions] of [
+      [withRepeat, 0],
+      [without, 1],
+    ] as const) {
+      const decoder = new ChunkDecoder();
+      expect(decoder.decode(stream).map((m) => [m.timestamp, m.payload.length])).toEqual([
         [0x0100_0000, 200],
       ]);
+      expect(decoder.extendedTimestampOmissions).toBe(omissions); // reported for conformance checks
     }
     expect(new ChunkDecoder({ extendedTimestamp: 'always' }).decode(withRepeat)[0]?.payload).toEqual(
       body(200),
