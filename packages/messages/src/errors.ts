@@ -17,7 +17,9 @@ export type MessageErrorCode =
   /** An aggregate whose sub-message overruns it or whose back-pointer is wrong. */
   | 'MESSAGE_BAD_AGGREGATE'
   /** A command argument with the wrong type or value (connect without an object, bad stream name or id). */
-  | 'MESSAGE_BAD_ARGUMENT';
+  | 'MESSAGE_BAD_ARGUMENT'
+  /** A decoder configuration (AVCDecoderConfigurationRecord, AudioSpecificConfig) that does not read. */
+  | 'MESSAGE_BAD_CODEC_CONFIG';
 
 const MARK = Symbol.for('@rtmp/messages/MessageError');
 const RTMP_ERROR_MARK = Symbol.for('@rtmp/error');

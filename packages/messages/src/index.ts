@@ -80,6 +80,7 @@ export { buildError, buildResult, isResponse } from './commands/result';
 export { buildStatus, parseStatus, StatusCode, type StatusInfo } from './commands/status';
 // Errors
 export { MessageError, type MessageErrorCode } from './errors';
+export { type AacConfig, readAacConfig } from './media/aac-config';
 export {
   type AudioHeader,
   type AudioPacketKind,
@@ -90,6 +91,7 @@ export {
   parseAudioHeader,
   SoundFormat,
 } from './media/audio-header';
+export { type AvcConfig, readAvcConfig } from './media/avc-config';
 export { MAX_MODEX_PREFIXES, type MultitrackType } from './media/enhanced-body';
 export {
   buildAudioBody,
