@@ -21,6 +21,19 @@ export {
   type QueueState,
   type VideoTracks,
 } from './admission';
+export {
+  CONFORMANCE_DEFAULTS,
+  ConformanceChecker,
+  type ConformanceCheckerOptions,
+} from './conformance/conformance-checker';
+export {
+  atLeast,
+  FINDING_KINDS,
+  type Finding,
+  type FindingCode,
+  type FindingKind,
+  type FindingSeverity,
+} from './conformance/findings';
 export { RtmpServerError, type RtmpServerErrorCode } from './errors';
 export { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES, JoinCache } from './join-cache';
 export { DEFAULT_MAX_TRACKS_PER_STREAM, type StreamStats } from './live-stream';

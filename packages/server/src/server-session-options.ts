@@ -34,6 +34,8 @@ export interface ServerSessionOptions {
   readonly enhancedRtmp?: EnhancedCapabilities | false;
   /** Hears every message decoded from the client (commands, media, control), before it is handled. */
   readonly onMessage?: (message: RtmpMessage) => void;
+  /** Hears every message the session sends of its own (answers, status, control), not relayed media. */
+  readonly onSent?: (message: RtmpMessage) => void;
 }
 
 /**

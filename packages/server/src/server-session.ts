@@ -81,6 +81,16 @@ export class ServerSession {
       : { window: limit.window, acknowledged: this.#decoder.peerAcknowledged ?? 0 };
   }
 
+  /** Whether the client's C2 answered our S1 (undefined until it came): reported, not enforced. */
+  get c2AnswersS1(): boolean | undefined {
+    return this.#handshake.c2AnswersS1;
+  }
+
+  /** fmt-3 chunks from the client that did not repeat their message's extended timestamp. */
+  get extendedTimestampOmissions(): number {
+    return this.#decoder.extendedTimestampOmissions;
+  }
+
   /** The outgoing chunk encoder: a fan-out layer encodes media for this connection with it. */
   get encoder(): ChunkEncoder {
     return this.#encoder;
@@ -246,6 +256,7 @@ export class ServerSession {
   }
 
   #send(output: ServerOutput, { message, csid }: Outgoing): void {
+    this.#options.onSent?.(message);
     output.send.push(...this.#encoder.encode(encodeMessage(message), csid));
   }
 

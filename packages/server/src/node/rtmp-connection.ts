@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { type ConnectRequest, encodeMessage } from '@rtmp/messages';
+import { ConformanceChecker } from '../conformance/conformance-checker';
 import type { RtmpServerError } from '../errors';
 import type { ConnectionInfo, Refusal, RequestInfo, Verdict } from '../hooks';
 import type { ServerEvent } from '../server-events';
@@ -53,6 +54,8 @@ export class RtmpConnection {
   readonly #peerFlow: PeerFlow;
   /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
   #backlogSince: number | undefined;
+  /** Conformance checks of what the peer does, when `observe.finding` listens. */
+  readonly #checker: ConformanceChecker | undefined;
 
   constructor(
     readonly server: ConnectionHost,
@@ -60,10 +63,22 @@ export class RtmpConnection {
     readonly address: string,
   ) {
     const { vodDir } = server.options;
-    const received = server.options.observe?.received;
+    const { received, finding } = server.options.observe ?? {};
+    const checker = finding
+      ? new ConformanceChecker({ onFinding: (found) => this.observe(() => finding(this.id, found)) })
+      : undefined;
+    this.#checker = checker;
     this.session = new ServerSession({
       ...server.options,
-      ...(received ? { onMessage: (message) => this.observe(() => received(this.id, message)) } : {}),
+      ...(received || checker
+        ? {
+            onMessage: (message) => {
+              checker?.received(message);
+              if (received) this.observe(() => received(this.id, message));
+            },
+          }
+        : {}),
+      ...(checker ? { onSent: (message) => checker.sent(message) } : {}),
       // getStreamLength: a recorded file's duration; live streams (and unknown names) 0.
       ...(vodDir !== undefined
         ? {
@@ -83,6 +98,11 @@ export class RtmpConnection {
     socket.on('data', (bytes: Buffer) => {
       this.liveness.received();
       this.server.batcher.batch(() => this.#output(this.session.receive(bytes)));
+      this.#checker?.read({
+        c2AnswersS1: this.session.c2AnswersS1,
+        extendedTimestampOmissions: this.session.extendedTimestampOmissions,
+        bytesSent: this.socket.bytesWritten,
+      });
     });
     socket.on('drain', () => {
       this.#backlogSince = undefined;
@@ -130,6 +150,7 @@ export class RtmpConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#checker?.closed(this.socket.bytesWritten);
     this.liveness.stop();
     report(diagnostics.close, () => ({ remoteAddress: this.address }));
     this.publishing.unpublishAll();
@@ -246,10 +267,16 @@ export class RtmpConnection {
         if (event.role === 'publish') this.publishing.unpublish(event.streamId);
         else this.#playback.stop(event.streamId);
         return;
-      case 'protocol-error':
+      case 'protocol-error': {
+        const { cause } = event.error as { cause?: { code?: unknown } };
+        this.#checker?.failed(
+          typeof cause?.code === 'string' ? cause.code : event.error.code,
+          event.error.message,
+        );
         report(diagnostics.error, () => ({ remoteAddress: this.address, error: event.error }));
         this.close();
         return;
+      }
       case 'player-control':
         this.#playback.control(event);
         return;

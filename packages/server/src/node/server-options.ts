@@ -1,5 +1,6 @@
 import type { RawMessage } from '@rtmp/chunk';
 import type { ConnectRequest, RtmpMessage } from '@rtmp/messages';
+import type { Finding } from '../conformance/findings';
 import type { ConnectionInfo, Refusal, RequestInfo, Verdict } from '../hooks';
 import { DEFAULT_GOP_CACHE_MAX_BYTES, DEFAULT_GOP_CACHE_MAX_MESSAGES } from '../join-cache';
 import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
@@ -134,6 +135,11 @@ export interface RtmpServerOptions extends ServerSessionOptions {
     readonly received?: (connectionId: number, message: RtmpMessage) => void;
     /** A connection refused for a limit, or a publish or play an access rule denied. */
     readonly refused?: (refusal: Refusal) => void;
+    /**
+     * A conformance finding about what a connection's peer did (see {@link ConformanceChecker}):
+     * set, it turns the checks on for every connection.
+     */
+    readonly finding?: (connectionId: number, finding: Finding) => void;
     readonly unpublished?: (key: string) => void;
   };
 }

@@ -1,0 +1,301 @@
+import {
+  aggregateMedia,
+  type CommandMessage,
+  type DataMessage,
+  type MediaMessage,
+  type RtmpMessage,
+} from '@rtmp/messages';
+import { FINDING_KINDS, type Finding, type FindingCode } from './findings';
+import { StreamChecks } from './stream-checks';
+
+/** Options of a {@link ConformanceChecker}. */
+export interface ConformanceCheckerOptions {
+  /** Findings kept per connection; later ones are only counted. @default 200 */
+  readonly maxFindings?: number;
+  /** Findings kept per code (a stream that goes back in time on every frame). @default 10 */
+  readonly maxFindingsPerCode?: number;
+  /** Hears each finding that is kept (within the limits) as it is raised. */
+  readonly onFinding?: (finding: Finding) => void;
+  /** The clock (ms since the epoch). @default Date.now */
+  readonly now?: () => number;
+}
+
+/** Defaults of {@link ConformanceCheckerOptions}. */
+export const CONFORMANCE_DEFAULTS = { maxFindings: 200, maxFindingsPerCode: 10 } as const;
+
+/** Commands a client sends that RTMP servers know (Adobe's, FMLE's, and the answers to server calls). */
+const KNOWN_COMMANDS = new Set([
+  'connect',
+  'call',
+  'close',
+  'createStream',
+  'deleteStream',
+  'closeStream',
+  'releaseStream',
+  'FCPublish',
+  'FCUnpublish',
+  'FCSubscribe',
+  'FCUnsubscribe',
+  'publish',
+  'play',
+  'play2',
+  'pause',
+  'seek',
+  'receiveAudio',
+  'receiveVideo',
+  'getStreamLength',
+  '_checkbw',
+  '_result',
+  '_error',
+  'onStatus',
+]);
+
+/**
+ * Checks what one client does against the RTMP and Enhanced RTMP specs and what major peers
+ * expect, and records {@link Finding}s: a conformance report for people testing their encoder,
+ * camera or client library. Sans-IO: feed it every message the client sent ({@link received}), every
+ * message the server sent of its own ({@link sent}), and after each read what the lower layers noticed
+ * ({@link read}); {@link closed} at the end. Checking never changes what the server does.
+ */
+export class ConformanceChecker {
+  readonly #findings: Finding[] = [];
+  readonly #counts = new Map<FindingCode, number>();
+  readonly #raised = new Set<string>();
+  readonly #options: ConformanceCheckerOptions;
+  readonly #now: () => number;
+  #index = -1;
+  /** createStream requests not yet answered, and those answered during the current read. */
+  readonly #creating = new Set<number>();
+  readonly #answeredThisRead = new Set<number>();
+  /** Stream ids the server handed out, and what is published on each. */
+  readonly #created = new Set<number>();
+  readonly #published = new Map<number, StreamChecks>();
+  readonly #transactions = new Set<number>();
+  readonly #fcPublished = new Set<string>();
+  #fourCcList = false;
+  #windowAnnounced: number | undefined;
+  #acknowledged = false;
+
+  constructor(options: ConformanceCheckerOptions = {}) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** What was found so far, oldest first (bounded by `maxFindings` and `maxFindingsPerCode`). */
+  get findings(): readonly Finding[] {
+    return this.#findings;
+  }
+
+  /** How many times each code was raised, including findings past the limits. */
+  get counts(): ReadonlyMap<FindingCode, number> {
+    return this.#counts;
+  }
+
+  /** A message the client sent, in order. */
+  received(message: RtmpMessage): void {
+    this.#index++;
+    switch (message.type) {
+      case 'command':
+        this.#command(message);
+        return;
+      case 'acknowledgement':
+        this.#acknowledged = true;
+        return;
+      case 'audio':
+      case 'video':
+      case 'data':
+        this.#media(message);
+        return;
+      case 'aggregate':
+        for (const sub of aggregateMedia(message)) this.#media(sub);
+        return;
+      default:
+        return;
+    }
+  }
+
+  #media(message: MediaMessage | DataMessage): void {
+    const stream = this.#mediaStream(message.streamId, message.type);
+    if (stream === undefined) return;
+    if (message.type === 'data') {
+      stream.data(message);
+      return;
+    }
+    const first = message.payload[0] ?? 0;
+    const enhanced = message.type === 'video' ? (first & 0x80) !== 0 : first >> 4 === 9;
+    if (enhanced && !this.#fourCcList)
+      this.#once(
+        'enhanced-codec-not-negotiated',
+        `Enhanced RTMP ${message.type} without a fourCcList in connect`,
+        message.type,
+      );
+    stream.media(message);
+  }
+
+  /** A message the server sent of its own accord (answers, control), not fanned-out media. */
+  sent(message: RtmpMessage): void {
+    if (message.type === 'window-acknowledgement-size') this.#windowAnnounced = message.window;
+    if (
+      message.type !== 'command' ||
+      message.name !== '_result' ||
+      !this.#creating.has(message.transactionId)
+    )
+      return;
+    this.#creating.delete(message.transactionId);
+    this.#answeredThisRead.add(message.transactionId);
+    const id = message.args[0];
+    if (typeof id === 'number') this.#created.add(id);
+  }
+
+  /**
+   * A read from the client was handled and the server's answers went out. `lower` is what the
+   * handshake and chunk layers noticed so far; `bytesSent` the bytes written to the client.
+   */
+  read(lower: {
+    c2AnswersS1?: boolean | undefined;
+    extendedTimestampOmissions?: number;
+    bytesSent?: number;
+  }): void {
+    this.#answeredThisRead.clear();
+    if (lower.c2AnswersS1 === false)
+      this.#once('handshake-c2-mismatch', 'C2 is neither a copy of S1 nor signed for its digest');
+    if ((lower.extendedTimestampOmissions ?? 0) > 0)
+      this.#once(
+        'ext-timestamp-fmt3-inconsistent',
+        'fmt-3 chunks of a message with an extended timestamp do not repeat it',
+      );
+    this.#window(lower.bytesSent);
+  }
+
+  /**
+   * The connection failed on a protocol error: `code` is the lower layer's (a `ChunkError` code).
+   */
+  failed(code: string, message: string): void {
+    if (code === 'CHUNK_SIZE_INVALID' || code === 'CHUNK_SIZE_TOO_SMALL')
+      this.#raise('chunk-size-invalid', message);
+  }
+
+  /** The connection ended (`bytesSent`: what the server wrote to it). */
+  closed(bytesSent?: number): void {
+    this.#window(bytesSent);
+    for (const name of this.#fcPublished)
+      this.#raise('fcunpublish-missing', `FCPublish "${name}" was never followed by FCUnpublish`);
+    this.#fcPublished.clear();
+  }
+
+  #command(message: CommandMessage): void {
+    const { name, transactionId } = message;
+    if (transactionId > 0 && name !== '_result' && name !== '_error') {
+      if (this.#transactions.has(transactionId))
+        this.#raise(
+          'transaction-id-reuse',
+          `${name} reuses transaction id ${transactionId}`,
+          message.streamId,
+        );
+      this.#transactions.add(transactionId);
+    }
+    switch (name) {
+      case 'connect':
+        this.#connect(message.commandObject);
+        return;
+      case 'createStream':
+        this.#creating.add(transactionId);
+        return;
+      case 'publish':
+      case 'play':
+      case 'play2':
+        this.#streamRequest(message);
+        return;
+      case 'FCPublish':
+        if (typeof message.args[0] === 'string') this.#fcPublished.add(message.args[0]);
+        return;
+      case 'FCUnpublish':
+        if (typeof message.args[0] === 'string') this.#fcPublished.delete(message.args[0]);
+        return;
+      default:
+        if (!KNOWN_COMMANDS.has(name)) this.#once('unknown-command', `unknown command "${name}"`, name);
+    }
+  }
+
+  #connect(commandObject: unknown): void {
+    const object = (
+      typeof commandObject === 'object' && commandObject !== null ? commandObject : {}
+    ) as Record<string, unknown>;
+    const tcUrl = object instanceof Map ? object.get('tcUrl') : object['tcUrl'];
+    if (typeof tcUrl !== 'string' || tcUrl === '')
+      this.#raise('connect-missing-tcurl', 'connect has no tcUrl', 0);
+    const list = object instanceof Map ? object.get('fourCcList') : object['fourCcList'];
+    this.#fourCcList = list !== undefined && list !== null;
+  }
+
+  #streamRequest(message: CommandMessage): void {
+    const { streamId, name } = message;
+    if (this.#creating.size > 0 || this.#answeredThisRead.size > 0)
+      this.#raise(
+        'publish-before-createstream-result',
+        `${name} on stream ${streamId} was sent before the createStream result arrived`,
+        streamId,
+      );
+    if (name === 'publish' && !this.#published.has(streamId))
+      this.#published.set(
+        streamId,
+        new StreamChecks(streamId, (code, text, id) => this.#raise(code, text, id)),
+      );
+  }
+
+  /** The checks of the published stream a media message belongs to, or a finding for a wrong one. */
+  #mediaStream(streamId: number, kind: string): StreamChecks | undefined {
+    const stream = this.#published.get(streamId);
+    if (stream !== undefined) return stream;
+    if (kind === 'data' && streamId === 0) return undefined; // data on the NetConnection: not media
+    if (this.#created.has(streamId))
+      this.#once(
+        'media-before-publish',
+        `${kind} on stream ${streamId} before publish`,
+        String(streamId),
+        streamId,
+      );
+    else
+      this.#once(
+        'media-on-unknown-stream',
+        `${kind} on stream ${streamId}, which createStream never returned`,
+        String(streamId),
+        streamId,
+      );
+    return undefined;
+  }
+
+  /** A window announced, and well past twice as much sent, without one acknowledgement back. */
+  #window(bytesSent: number | undefined): void {
+    const window = this.#windowAnnounced;
+    if (window === undefined || bytesSent === undefined || this.#acknowledged) return;
+    if (bytesSent > 2 * window)
+      this.#once(
+        'ack-window-ignored',
+        `${bytesSent} bytes sent with a ${window}-byte acknowledgement window, and no Acknowledgement back`,
+      );
+  }
+
+  #once(code: FindingCode, message: string, key = '', streamId?: number): void {
+    if (this.#raised.has(`${code}:${key}`)) return;
+    this.#raised.add(`${code}:${key}`);
+    this.#raise(code, message, streamId);
+  }
+
+  #raise(code: FindingCode, message: string, streamId?: number): void {
+    const count = (this.#counts.get(code) ?? 0) + 1;
+    this.#counts.set(code, count);
+    const finding: Finding = {
+      code,
+      severity: FINDING_KINDS[code].severity,
+      message,
+      at: new Date(this.#now()).toISOString(),
+      ...(this.#index >= 0 ? { messageIndex: this.#index } : {}),
+      ...(streamId === undefined ? {} : { streamId }),
+    };
+    const { maxFindings, maxFindingsPerCode } = { ...CONFORMANCE_DEFAULTS, ...this.#options };
+    if (this.#findings.length >= maxFindings || count > maxFindingsPerCode) return;
+    this.#findings.push(finding);
+    this.#options.onFinding?.(finding);
+  }
+}
