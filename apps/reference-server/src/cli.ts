@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { atLeast, FINDING_KINDS, type FindingCode } from '@rtmp/server';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log';
 import { startReferenceServer } from './reference-server';
 
@@ -36,6 +37,10 @@ players play the same URL.
   --chunk-size BYTES     outgoing chunk size (default 4096)
   --merge-ms MS          hold writes to streams of 100+ players this long, saving syscalls
                          (default 35; 0 off)
+  --report FILE          on stop, write the conformance report (every connection's findings:
+                         what the software under test did wrong or oddly) to FILE as JSON
+  --fail-on SEVERITY     on stop, exit with status 3 if a finding of SEVERITY or worse was raised
+                         (error or warning): a CI job fails on what its RTMP software did
   --log-level LEVEL      debug, info, warn, error or silent (default warn)
   --log-format FORMAT    json or pretty (default pretty)
   -h, --help             this text
@@ -73,6 +78,8 @@ const { values } = (() => {
         'player-queue': { type: 'string' },
         'chunk-size': { type: 'string' },
         'merge-ms': { type: 'string' },
+        report: { type: 'string' },
+        'fail-on': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -111,6 +118,11 @@ if (!LOG_LEVELS.includes(level)) fail(`--log-level must be one of ${LOG_LEVELS.j
 const format = values['log-format'] ?? 'pretty';
 if (format !== 'json' && format !== 'pretty') fail('--log-format must be json or pretty');
 const logFormat = format as 'json' | 'pretty';
+const failOn = values['fail-on'] as 'error' | 'warning' | undefined;
+if (failOn !== undefined && failOn !== 'error' && failOn !== 'warning')
+  fail('--fail-on must be error or warning');
+/** The exit status when --fail-on finds what it looks for. */
+const FAILED_ON_FINDINGS = 3;
 
 /** `--adobe-auth USER:PASS` flags as a user → password map, or undefined without any. */
 const adobeUsers = values['adobe-auth']?.map((entry) => {
@@ -166,8 +178,18 @@ try {
   );
   const stop = async () => {
     await server.close();
-    process.stdout.write(`${JSON.stringify({ event: 'stopped', recordings: server.recordings() })}\n`);
-    process.exit(0);
+    const report = server.report();
+    if (values.report !== undefined) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+    const failing =
+      failOn === undefined
+        ? []
+        : Object.keys(report.summary).filter((code) =>
+            atLeast(FINDING_KINDS[code as FindingCode].severity, failOn),
+          );
+    process.stdout.write(
+      `${JSON.stringify({ event: 'stopped', recordings: server.recordings(), findings: report.summary, ...(failOn ? { failed: failing.length > 0 } : {}) })}\n`,
+    );
+    process.exit(failing.length > 0 ? FAILED_ON_FINDINGS : 0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,3 +1,8 @@
+export {
+  type ConformanceReportJson,
+  DEFAULT_REPORT_CONNECTIONS,
+  type ReportedConnection,
+} from './conformance-report';
 export { createLogger, type Logger, type LogLevel } from './log';
 export {
   DEFAULT_MESSAGE_LOG_BYTES,

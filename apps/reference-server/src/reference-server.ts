@@ -7,6 +7,11 @@ import {
   type RtmpServerOptions,
   type StreamStats,
 } from '@rtmp/server';
+import {
+  ConformanceReport,
+  type ConformanceReportJson,
+  DEFAULT_REPORT_CONNECTIONS,
+} from './conformance-report';
 import { ConnectionLog } from './connection-log';
 import { createLogger, type Logger } from './log';
 import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
@@ -53,6 +58,8 @@ export interface ReferenceServerOptions {
    * {@link ReferenceServer.waitForUnpublish}; the oldest go first. @default {@link DEFAULT_HISTORY_LENGTH}
    */
   readonly historyLength?: number;
+  /** Connections the conformance report lists, the latest ones. @default {@link DEFAULT_REPORT_CONNECTIONS} */
+  readonly reportConnections?: number;
   /** Anything else for the underlying {@link RtmpServer}. */
   readonly server?: RtmpServerOptions;
 }
@@ -86,6 +93,11 @@ export interface ReferenceServer {
   messageLog(): { messages: number; bytes: number; maxBytes: number };
   /** Files written (with `recordDir`), in order. */
   recordings(): string[];
+  /**
+   * The conformance report: every connection (the latest `reportConnections`) with what it was
+   * (address, app, flashVer, role, stream) and its findings, and a count per finding code.
+   */
+  report(): ConformanceReportJson;
   /**
    * Sends Enhanced RTMP's ReconnectRequest to the matching connections (all by default), as a
    * server draining before a redeploy does; returns how many were asked. The CLI does it on SIGHUP.
@@ -137,6 +149,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
             raise: 'messageLog.maxBytes',
           }),
         );
+  const report = new ConformanceReport(
+    (id) => server.connectionList().find((connection) => connection.id === id)?.remoteAddress,
+    options.reportConnections ?? DEFAULT_REPORT_CONNECTIONS,
+  );
   /** `option address` of the connection refusals logged so far. */
   const refusalsLogged = new Set<string>();
   /** Streams whose publish ended, oldest first (a Set keeps insertion order). */
@@ -189,7 +205,19 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
         ? (options.server?.onPlay?.(info) ?? true)
         : { allow: false, description: STREAM_NAME_RULE },
     observe: {
-      ...(connectionLog ? { received: (id, message) => connectionLog.add(id, message) } : {}),
+      received: (id, message) => {
+        connectionLog?.add(id, message);
+        report.received(id, message);
+      },
+      finding: (id, finding) => {
+        report.finding(id, finding);
+        log(finding.severity === 'info' ? 'info' : 'warn', `finding: ${finding.code}`, {
+          connection: id,
+          severity: finding.severity,
+          message: finding.message,
+          ...(finding.streamId === undefined ? {} : { streamId: finding.streamId }),
+        });
+      },
       refused: (refusal) => {
         // Once per address and limit or rule: a load test from one address must not flood the log.
         const key =
@@ -318,6 +346,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           options.httpPort,
           address.host,
           (id) => connectionLog?.get(id),
+          () => report.json(),
         );
 
   const waitFor = (condition: () => boolean, what: string, timeoutMs: number) =>
@@ -359,6 +388,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
     messageLog: messageLogFigures,
     recordings: () => [...recordings],
+    report: () => report.json(),
     requestReconnect: (reconnect) => {
       const asked = server.requestReconnect(reconnect);
       log('info', 'reconnect requested', { connections: asked, tcUrl: reconnect?.tcUrl ?? '' });

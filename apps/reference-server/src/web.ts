@@ -13,8 +13,8 @@ const player = () => {
 
 /**
  * The reference server's web side on one port: HTTP-FLV and WebSocket-FLV at `/<app>/<stream>.flv`,
- * `GET /health`, the JSON statistics under `/api/` (and a connection's latest messages at
- * `/api/clients/<id>/messages`), and the console at `/`.
+ * `GET /health`, the JSON statistics under `/api/` (a connection's latest messages at
+ * `/api/clients/<id>/messages`, the conformance report at `/api/report`), and the console at `/`.
  */
 export async function startWeb(
   server: RtmpServer,
@@ -23,6 +23,8 @@ export async function startWeb(
   host: string,
   /** The latest messages a connection sent, by its id. */
   messagesOf: (connectionId: number) => unknown,
+  /** The conformance report. */
+  report: () => unknown,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const web: Server = createServer((request, response) => {
     if (server.http.handle(request, response)) return;
@@ -31,6 +33,7 @@ export async function startWeb(
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (path === '/health') json({ ok: true });
     else if (path === '/api' || path === '/api/') json(api());
+    else if (path === '/api/report') json(report());
     else if (/^\/api\/clients\/\d+\/messages$/.test(path ?? ''))
       json(messagesOf(Number(path!.split('/')[3])) ?? []);
     else if (path === '/' || path === '/index.html')

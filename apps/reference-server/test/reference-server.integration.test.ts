@@ -562,6 +562,64 @@ describe('rtmp-reference-server CLI', () => {
     expect(bad.stderr()).toContain('--merge-ms must be an integer from 0 to 1000, got soon');
   });
 
+  it('--report writes every connection with its findings on stop; --fail-on error exits 3 when the software under test erred, 0 when it did not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-'));
+    defer(() => rmSync(dir, { recursive: true, force: true }));
+    type Report = {
+      connections: {
+        role: string;
+        stream: string;
+        app: string;
+        flashVer: string;
+        address: string;
+        findings: { code: string; severity: string }[];
+      }[];
+      summary: Record<string, number>;
+    };
+    const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Report;
+
+    // A clean encoder: ffmpeg publishes a file whole.
+    const clean = await startCli(['--report', join(dir, 'clean.json'), '--fail-on', 'error']);
+    const flv = await sampleFlv({ seconds: 1 });
+    await runProcess(
+      'ffmpeg',
+      ffmpegPublishArgs(flv, `${clean.listening.url}/live/cam`, { realtime: false }),
+    );
+    clean.cli.child.kill('SIGTERM');
+    expect(await clean.cli.exited).toBe(0);
+    const cleanReport = read(join(dir, 'clean.json'));
+    expect(cleanReport.connections).toEqual([
+      {
+        id: expect.any(Number),
+        address: '127.0.0.1',
+        app: 'live',
+        flashVer: expect.stringMatching(/^FMLE\/3\.0/),
+        role: 'publisher',
+        stream: 'cam',
+        findings: [],
+      },
+    ]);
+    expect(cleanReport.summary).toEqual({});
+
+    // A broken one: frames before the sequence header, time going back.
+    const broken = await startCli(['--report', join(dir, 'broken.json'), '--fail-on', 'error']);
+    const connection = await connect(`${broken.listening.url}/live`);
+    const publisher = await connection.publish('bad');
+    await publisher.writeVideo(500, Uint8Array.of(0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65));
+    await publisher.writeVideo(400, Uint8Array.of(0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41));
+    await connection.close();
+    broken.cli.child.kill('SIGTERM');
+    expect(await broken.cli.exited).toBe(3);
+    expect(broken.cli.stdout()).toMatch(/"event":"stopped".*"failed":true/);
+    const [reported] = read(join(dir, 'broken.json')).connections;
+    expect(reported).toMatchObject({ role: 'publisher', stream: 'bad', app: 'live' });
+    expect(reported!.findings.map((finding) => finding.code)).toEqual([
+      'missing-set-data-frame',
+      'media-before-sequence-header',
+      'timestamp-regression',
+    ]);
+  });
+
   it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'reference-kill-'));
     defer(() => rmSync(dir, { recursive: true, force: true }));

@@ -533,10 +533,17 @@ export class ClientSession {
 
   /**
    * The connection is gone (or being closed): every pending command and unstarted stream fails
-   * once with `CLIENT_CONNECTION_CLOSED`.
+   * once with `CLIENT_CONNECTION_CLOSED`. While still connected, started publishes are ended first
+   * (FCUnpublish and deleteStream to send).
    */
   close(reason = 'the connection closed'): ClientOutput {
     const events: ClientEvent[] = [];
+    const output: ClientOutput = { send: [], events };
+    // Closed while connected (by the application): publishes end the way FFmpeg's do, so a
+    // server that tracks FCPublish (CDNs) frees the name at once.
+    if (this.#state === 'connected')
+      for (const [streamId, stream] of this.#streams)
+        if (stream.started && stream.role === 'publish') output.send.push(...this.closeStream(streamId).send);
     if (this.#state !== 'closed') {
       const error = () => new RtmpClientError('CLIENT_CONNECTION_CLOSED', reason);
       if (this.#state === 'handshake' || this.#state === 'connecting')
@@ -551,7 +558,7 @@ export class ClientSession {
       this.#streams.clear();
       this.#state = 'closed';
     }
-    return { send: [], events };
+    return output;
   }
 
   // --- internals ---------------------------------------------------------------------------------

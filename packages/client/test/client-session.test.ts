@@ -348,6 +348,20 @@ describe('ClientSession against a scripted server, byte by byte', () => {
     ]);
   });
 
+  it('close() while publishing ends the publish first (FCUnpublish, deleteStream), as FFmpeg does', () => {
+    const pair = new Pair();
+    pair.take('connected');
+    pair.deliver(pair.client.createStream());
+    pair.take('stream-created');
+    pair.deliver(pair.client.publish(1, 'cam?key=secret'));
+    pair.take('publish-started');
+    pair.deliver(pair.client.close());
+    expect(pair.server.commands().slice(-2)).toEqual(['FCUnpublish', 'deleteStream']);
+    const unpublish = pair.server.received.filter((m) => m.type === 'command').at(-2)!;
+    expect(unpublish).toMatchObject({ args: ['cam?key=secret'] });
+    expect(pair.client.close().send).toEqual([]); // once
+  });
+
   it('close() fails everything pending once; a protocol error closes the session', () => {
     const pair = new Pair({ silent: ['createStream'] });
     pair.take('connected');
