@@ -15,3 +15,11 @@ it('the README shows examples/client-under-test.ts, and it runs as documented', 
     ],
   ]);
 });
+
+it('the README documents every finding code with its severity and why it matters, as FINDING_KINDS says', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { FINDING_KINDS } = await import('@rtmp/server');
+  const readme = readFileSync(`${import.meta.dirname}/../README.md`, 'utf8');
+  for (const [code, kind] of Object.entries(FINDING_KINDS))
+    expect(readme).toContain(`| \`${code}\` | ${kind.severity} | ${kind.why} |`);
+});

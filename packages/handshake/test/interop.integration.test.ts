@@ -31,13 +31,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * A server made of ServerHandshake and a socket: accepts one connection, completes the handshake,
  * and resolves once the peer's next bytes contain its `connect` command.
  */
-async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }> }> {
+async function handshakeServer(): Promise<{
+  url: string;
+  accepted: Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }>;
+}> {
   let resolveAccepted!: (value: { scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }) => void;
   let rejectAccepted!: (error: unknown) => void;
-  const accepted = new Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }>((resolve, reject) => {
-    resolveAccepted = resolve;
-    rejectAccepted = reject;
-  });
+  const accepted = new Promise<{ scheme: HandshakeScheme; c2AnswersS1: boolean | undefined }>(
+    (resolve, reject) => {
+      resolveAccepted = resolve;
+      rejectAccepted = reject;
+    },
+  );
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -54,7 +59,8 @@ async function handshakeServer(): Promise<{ url: string; accepted: Promise<{ sch
         } else {
           after = Buffer.concat([after, bytes]);
         }
-        if (after.includes(CONNECT_NAME)) resolveAccepted({ scheme: handshake.scheme, c2AnswersS1: handshake.c2AnswersS1 });
+        if (after.includes(CONNECT_NAME))
+          resolveAccepted({ scheme: handshake.scheme, c2AnswersS1: handshake.c2AnswersS1 });
       } catch (error) {
         rejectAccepted(error);
         socket.destroy();

@@ -5,7 +5,9 @@ import {
   deferCleanups,
   ffmpegPublishArgs,
   gstreamerPublishArgs,
+  modernMedia,
   peerAvailable,
+  publishWithFfmpeg8,
   runProcess,
   sampleFlv,
   startProcess,
@@ -44,6 +46,12 @@ const EXPECTED: Record<string, { warning: string[]; info: string[] }> = {
   'ffmpeg 5.1': { warning: [], info: [] },
   'GStreamer rtmp2sink': { warning: [], info: [] },
   'GStreamer rtmpsink (librtmp)': { warning: [], info: [] },
+  // It sends no fourCcList unless told to (-rtmp_enhanced_codecs), and through node-av it closes
+  // without FCUnpublish or deleteStream.
+  'FFmpeg 8.1 (Enhanced RTMP, two video and two audio tracks)': {
+    warning: ['enhanced-codec-not-negotiated'],
+    info: ['fcunpublish-missing'],
+  },
 };
 
 describe.skipIf(!peerAvailable('ffmpeg'))('findings for real encoders', () => {
@@ -56,6 +64,18 @@ describe.skipIf(!peerAvailable('ffmpeg'))('findings for real encoders', () => {
     expect({ warning: codesOf(all(), 'warning'), info: codesOf(all(), 'info') }).toEqual(
       EXPECTED['ffmpeg 5.1'],
     );
+  });
+});
+
+describe.skipIf(!peerAvailable('ffmpeg'))('findings for a modern encoder', () => {
+  it('FFmpeg 8.1 publishing Enhanced RTMP multitrack (H.264 + HEVC, AAC + Opus): no errors; its warnings are the documented ones', async () => {
+    const peer = 'FFmpeg 8.1 (Enhanced RTMP, two video and two audio tracks)';
+    const { url, all, server } = await checkingServer();
+    const file = await modernMedia({ video: ['h264', 'hevc'], audio: ['aac', 'opus'], seconds: 2 });
+    await publishWithFfmpeg8(file, `${url}/cam`, { realtime: false });
+    await waitFor(() => server.connections === 0);
+    expect(codesOf(all(), 'error')).toEqual([]);
+    expect({ warning: codesOf(all(), 'warning'), info: codesOf(all(), 'info') }).toEqual(EXPECTED[peer]);
   });
 });
 

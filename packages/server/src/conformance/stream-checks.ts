@@ -85,7 +85,7 @@ export class StreamChecks {
       const key = `${message.type}:${track.trackId}`;
       if (track.packetType === 'sequence-start') {
         this.#configured.add(key);
-        this.#configuration(message.type, codec, track.data);
+        this.#configuration(message.type, codec, track.data, track.trackId);
         continue;
       }
       if (track.packetType !== 'coded-frames') continue;
@@ -114,8 +114,15 @@ export class StreamChecks {
       );
   }
 
-  #configuration(kind: 'audio' | 'video', codec: string | undefined, data: Uint8Array): void {
-    if (codec !== undefined) this.#media[kind] = codec;
+  /** A sequence header: checked; the default track's (0) is what onMetaData describes. */
+  #configuration(
+    kind: 'audio' | 'video',
+    codec: string | undefined,
+    data: Uint8Array,
+    trackId: number,
+  ): void {
+    const described = trackId === 0;
+    if (codec !== undefined && described) this.#media[kind] = codec;
     if (codec === 'avc1') {
       try {
         const config = readAvcConfig(data);
