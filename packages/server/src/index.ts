@@ -43,6 +43,7 @@ export {
   type AdobeAuthOptions,
   type AdobeAuthVerdict,
 } from './node/adobe-auth';
+export type { ConnectionControl } from './node/connection-control';
 export { diagnostics } from './node/diagnostics';
 export { HttpFlv, type HttpFlvOptions } from './node/http-flv';
 export { type PushTarget, RELAY_DEFAULTS, type RelayOptions } from './node/relays';

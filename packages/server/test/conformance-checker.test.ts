@@ -151,6 +151,26 @@ describe('ConformanceChecker', () => {
         c.read({ bytesSent: 2500 });
       },
     ],
+    [
+      'ping-unanswered',
+      (c) => {
+        const ping = {
+          type: 'user-control',
+          streamId: 0,
+          timestamp: 0,
+          event: { kind: 'ping-request', timestamp: 1 },
+        } as const;
+        c.sent(ping);
+        c.sent(ping);
+        c.received({
+          type: 'user-control',
+          streamId: 0,
+          timestamp: 0,
+          event: { kind: 'ping-response', timestamp: 1 },
+        });
+        for (let i = 0; i < 4; i++) c.sent(ping);
+      },
+    ],
     ['unknown-command', (c) => c.received(command('FCFrobnicate', 0))],
     [
       'transaction-id-reuse',

@@ -23,6 +23,9 @@ export interface ConformanceCheckerOptions {
 /** Defaults of {@link ConformanceCheckerOptions}. */
 export const CONFORMANCE_DEFAULTS = { maxFindings: 200, maxFindingsPerCode: 10 } as const;
 
+/** PingRequests in a row without a PingResponse that make a finding (one may cross an answer). */
+const UNANSWERED_PINGS = 3;
+
 /** Commands a client sends that RTMP servers know (Adobe's, FMLE's, and the answers to server calls). */
 const KNOWN_COMMANDS = new Set([
   'connect',
@@ -75,6 +78,8 @@ export class ConformanceChecker {
   #fourCcList = false;
   #windowAnnounced: number | undefined;
   #acknowledged = false;
+  /** PingRequests sent since the client last answered one. */
+  #unansweredPings = 0;
 
   constructor(options: ConformanceCheckerOptions = {}) {
     this.#options = options;
@@ -100,6 +105,9 @@ export class ConformanceChecker {
         return;
       case 'acknowledgement':
         this.#acknowledged = true;
+        return;
+      case 'user-control':
+        if (message.event.kind === 'ping-response') this.#unansweredPings = 0;
         return;
       case 'audio':
       case 'video':
@@ -135,6 +143,12 @@ export class ConformanceChecker {
   /** A message the server sent of its own accord (answers, control), not fanned-out media. */
   sent(message: RtmpMessage): void {
     if (message.type === 'window-acknowledgement-size') this.#windowAnnounced = message.window;
+    if (
+      message.type === 'user-control' &&
+      message.event.kind === 'ping-request' &&
+      ++this.#unansweredPings >= UNANSWERED_PINGS
+    )
+      this.#once('ping-unanswered', `${UNANSWERED_PINGS} PingRequests in a row went unanswered`);
     if (
       message.type !== 'command' ||
       message.name !== '_result' ||

@@ -77,6 +77,10 @@ export const FINDING_KINDS = {
     severity: 'warning',
     why: 'The client received well past the acknowledgement window without acknowledging; servers that enforce the window (FMS, Wowza) stop sending.',
   },
+  'ping-unanswered': {
+    severity: 'warning',
+    why: 'PingRequests went unanswered; servers that check liveness with pings (FMS, Wowza, this one with pingIntervalMs) close the connection.',
+  },
   'unknown-command': {
     severity: 'info',
     why: 'A command this server does not know; other servers may answer _error or close the connection.',

@@ -9,6 +9,7 @@ import type { StreamHub } from '../stream-hub';
 import type { Subscriber } from '../subscriber';
 import type { AccessRules } from './access-rules';
 import type { AdobeAuth } from './adobe-auth';
+import type { ConnectionControl } from './connection-control';
 import { diagnostics, report } from './diagnostics';
 import { Liveness } from './liveness';
 import { PeerFlow } from './peer-flow';
@@ -54,6 +55,8 @@ export class RtmpConnection {
   readonly #peerFlow: PeerFlow;
   /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
   #backlogSince: number | undefined;
+  /** Reads are handled this late (a scripted fault), in order. */
+  #readDelayMs = 0;
   /** Conformance checks of what the peer does, when `observe.finding` listens. */
   readonly #checker: ConformanceChecker | undefined;
 
@@ -97,18 +100,46 @@ export class RtmpConnection {
     });
     socket.on('data', (bytes: Buffer) => {
       this.liveness.received();
-      this.server.batcher.batch(() => this.#output(this.session.receive(bytes)));
-      this.#checker?.read({
-        c2AnswersS1: this.session.c2AnswersS1,
-        extendedTimestampOmissions: this.session.extendedTimestampOmissions,
-        bytesSent: this.socket.bytesWritten,
-      });
+      if (this.#readDelayMs > 0) setTimeout(() => this.#read(bytes), this.#readDelayMs);
+      else this.#read(bytes);
     });
     socket.on('drain', () => {
       this.#backlogSince = undefined;
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
+  }
+
+  #read(bytes: Buffer): void {
+    this.server.batcher.batch(() => this.#output(this.session.receive(bytes)));
+    this.#checker?.read({
+      c2AnswersS1: this.session.c2AnswersS1,
+      extendedTimestampOmissions: this.session.extendedTimestampOmissions,
+      bytesSent: this.socket.bytesWritten,
+    });
+  }
+
+  /** What a test harness may do to this connection (scripted faults). */
+  get control(): ConnectionControl {
+    return {
+      close: (how = 'close') => {
+        if (how === 'reset' && !this.socket.destroyed) this.socket.resetAndDestroy();
+        this.close();
+      },
+      stall: (ms) => {
+        this.socket.pause();
+        setTimeout(() => {
+          if (!this.#closed) this.socket.resume();
+        }, ms).unref();
+      },
+      setChunkSize: (size) => this.write(this.session.encoder.setChunkSize(size)),
+      requestReconnect: (options = {}) => this.askToReconnect(options),
+      endPlays: () => this.#playback.endLive(),
+      ping: () => this.write(this.session.ping(Date.now())),
+      delay: (ms) => {
+        this.#readDelayMs = ms;
+      },
+    };
   }
 
   get hub(): ConnectionHost['hub'] {

@@ -71,6 +71,14 @@ export class ConnectionPlayback {
     this.connection.hub.unsubscribe(live.stream, live.subscriber);
   }
 
+  /** Tells each live play that its stream ended (StreamEOF, UnpublishNotify) and stops it. */
+  endLive(): void {
+    for (const [streamId, { subscriber }] of [...this.#live]) {
+      subscriber.notify('unpublished');
+      this.stop(streamId);
+    }
+  }
+
   stopAll(): void {
     for (const streamId of [...this.#live.keys()]) this.stop(streamId);
     for (const playback of this.#recorded.values()) playback.stop();

@@ -7,6 +7,7 @@ import { StreamHub } from '../stream-hub';
 import type { Subscriber } from '../subscriber';
 import { AccessRules } from './access-rules';
 import { AdobeAuth } from './adobe-auth';
+import type { ConnectionControl } from './connection-control';
 import { diagnostics, report } from './diagnostics';
 import { HttpFlv } from './http-flv';
 import { listenOn } from './listen-on';
@@ -185,6 +186,15 @@ export class RtmpServer implements ConnectionHost {
       asked++;
     }
     return asked;
+  }
+
+  /**
+   * What a test harness can do to connection `id` (see {@link ConnectionInfo.id}): cut, stall,
+   * re-chunk, ask to reconnect, end its plays, ping, answer late. `undefined` once it has closed.
+   */
+  control(id: number): ConnectionControl | undefined {
+    for (const connection of this.#connections) if (connection.id === id) return connection.control;
+    return undefined;
   }
 
   /** @internal Tells `observe.refused` and the diagnostics channel of a refusal. */
