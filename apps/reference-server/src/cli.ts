@@ -37,6 +37,12 @@ players play the same URL.
   --chunk-size BYTES     outgoing chunk size (default 4096)
   --merge-ms MS          hold writes to streams of 100+ players this long, saving syscalls
                          (default 35; 0 off)
+  --fault SPEC           play a hostile or unusual server to matching connections; repeat it.
+                         SPEC = KIND[=VALUE][@T[+D]][,role=publisher|player][,stream=NAME][,conn=N]
+                         times after publish/play (5s, 500ms): drop@T, rst@T, stall@T+D,
+                         chunk-size=N@T, reconnect@T[,tcUrl=URL], eof@T, ping@T (every T);
+                         reject-connect=CODE, reject-publish=CODE, reject-play=CODE, delay=MS,
+                         window=BYTES
   --report FILE          on stop, write the conformance report (every connection's findings:
                          what the software under test did wrong or oddly) to FILE as JSON
   --fail-on SEVERITY     on stop, exit with status 3 if a finding of SEVERITY or worse was raised
@@ -79,6 +85,7 @@ const { values } = (() => {
         'chunk-size': { type: 'string' },
         'merge-ms': { type: 'string' },
         report: { type: 'string' },
+        fault: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
         'log-level': { type: 'string' },
         'log-format': { type: 'string' },
@@ -154,6 +161,7 @@ try {
     ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
     ...(values['http-port'] !== undefined ? { httpPort: port('http-port')! } : {}),
     ...(values['any-name'] ? { namePattern: null } : {}),
+    ...(values.fault !== undefined ? { faults: values.fault } : {}),
     server: {
       ...limits,
       ...(values.access !== undefined ? { access: values.access } : {}),

@@ -15,6 +15,8 @@ export interface ReportedConnection {
   /** The stream it published or played (the first), if any. */
   readonly stream: string | undefined;
   readonly findings: readonly Finding[];
+  /** The scripted faults played on it (`--fault`), as specs. */
+  readonly faults: readonly string[];
 }
 
 /** The conformance report: `--report FILE`, `GET /api/report`, `report()`. */
@@ -24,7 +26,10 @@ export interface ConformanceReportJson {
   readonly summary: Readonly<Partial<Record<FindingCode, number>>>;
 }
 
-type Entry = { -readonly [K in keyof ReportedConnection]: ReportedConnection[K] } & { findings: Finding[] };
+type Entry = { -readonly [K in keyof ReportedConnection]: ReportedConnection[K] } & {
+  findings: Finding[];
+  faults: string[];
+};
 
 /**
  * The findings of every connection, with who each connection was (from what it sent: connect's
@@ -63,6 +68,11 @@ export class ConformanceReport {
     this.#summary.set(finding.code, (this.#summary.get(finding.code) ?? 0) + 1);
   }
 
+  /** A scripted fault was played on connection `id`. */
+  fault(id: number, fault: string): void {
+    this.#entry(id).faults.push(fault);
+  }
+
   json(): ConformanceReportJson {
     return {
       connections: [...this.#connections.values()].map((entry) => ({
@@ -84,6 +94,7 @@ export class ConformanceReport {
         role: 'unknown',
         stream: undefined,
         findings: [],
+        faults: [],
       };
       this.#connections.set(id, entry);
       if (this.#connections.size > this.maxConnections)

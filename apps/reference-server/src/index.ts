@@ -3,6 +3,7 @@ export {
   DEFAULT_REPORT_CONNECTIONS,
   type ReportedConnection,
 } from './conformance-report';
+export { describeFault, type Fault, type FaultMatch, parseFault } from './faults';
 export { createLogger, type Logger, type LogLevel } from './log';
 export {
   DEFAULT_MESSAGE_LOG_BYTES,

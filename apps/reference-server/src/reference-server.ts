@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
 import {
+  type ConnectionControl,
   type ReconnectRequestOptions,
   RtmpServer,
   type RtmpServerOptions,
@@ -13,6 +14,8 @@ import {
   DEFAULT_REPORT_CONNECTIONS,
 } from './conformance-report';
 import { ConnectionLog } from './connection-log';
+import { FaultScript } from './fault-script';
+import { describeFault, type Fault, parseFault } from './faults';
 import { createLogger, type Logger } from './log';
 import { type LoggedMessage, MessageLog, type MessageLogOptions } from './message-log';
 import { Recorder, recordingPath } from './recorder';
@@ -58,6 +61,13 @@ export interface ReferenceServerOptions {
    * {@link ReferenceServer.waitForUnpublish}; the oldest go first. @default {@link DEFAULT_HISTORY_LENGTH}
    */
   readonly historyLength?: number;
+  /**
+   * Scripted faults (`--fault`): the server plays a hostile or unusual server to the connections
+   * they match (drops, stalls, chunk size changes, reconnect requests, refusals, late answers...).
+   * Strings are read as `--fault` specs.
+   * @throws Error from {@link startReferenceServer} for a spec that does not read
+   */
+  readonly faults?: readonly (Fault | string)[];
   /** Connections the conformance report lists, the latest ones. @default {@link DEFAULT_REPORT_CONNECTIONS} */
   readonly reportConnections?: number;
   /** Anything else for the underlying {@link RtmpServer}. */
@@ -169,10 +179,21 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     options.namePattern === undefined ? STREAM_NAME_PATTERN : options.namePattern,
   );
 
-  const server = new RtmpServer({
+  const faults: FaultScript = new FaultScript(
+    (options.faults ?? []).map((fault) => (typeof fault === 'string' ? parseFault(fault) : fault)),
+    (id): ConnectionControl | undefined => server.control(id),
+    (id, fault) => {
+      report.fault(id, describeFault(fault));
+      log('info', `fault: ${describeFault(fault)}`, { connection: id });
+    },
+  );
+  const server: RtmpServer = new RtmpServer({
     ...options.server,
+    ...(faults.window === undefined ? {} : { windowAcknowledgementSize: faults.window }),
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 1935,
+    onConnect: (connect, address, id) =>
+      faults.verdict('connect', id, () => options.server?.onConnect?.(connect, address, id) ?? true),
     onPublish: (info) => {
       if (
         options.publishKey !== undefined &&
@@ -198,16 +219,26 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       ) {
         return { allow: false, description: STREAM_NAME_RULE, code: 'NetStream.Publish.BadName' };
       }
-      return options.server?.onPublish?.(info) ?? true;
+      return faults.verdict(
+        'publish',
+        info.connectionId,
+        () => options.server?.onPublish?.(info) ?? true,
+        info.name,
+      );
     },
     onPlay: (info) =>
       nameAllowed(info.name)
-        ? (options.server?.onPlay?.(info) ?? true)
+        ? faults.verdict('play', info.connectionId, () => options.server?.onPlay?.(info) ?? true, info.name)
         : { allow: false, description: STREAM_NAME_RULE },
     observe: {
       received: (id, message) => {
         connectionLog?.add(id, message);
         report.received(id, message);
+        if (message.type !== 'command') return;
+        if (message.name === 'connect') faults.connected(id);
+        const name = message.args[0];
+        if ((message.name === 'publish' || message.name === 'play') && typeof name === 'string')
+          faults.started(id, message.name === 'publish' ? 'publisher' : 'player', name.split('?')[0]!);
       },
       finding: (id, finding) => {
         report.finding(id, finding);
@@ -395,6 +426,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       return asked;
     },
     async close() {
+      faults.stop();
       await server.close();
       await Promise.all(
         // A failed recording was logged when it failed; closing goes on.

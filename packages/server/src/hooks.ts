@@ -9,6 +9,8 @@ export interface RequestInfo {
   readonly query: string;
   readonly remoteAddress: string;
   readonly connect: ConnectRequest;
+  /** The RTMP connection asking ({@link ConnectionInfo.id}); absent for HTTP viewers and relays. */
+  readonly connectionId?: number;
   /** On a publish to a name already published: who publishes it now (compare credentials to replace). */
   readonly publisher?: RequestInfo;
 }

@@ -249,7 +249,7 @@ export class RtmpConnection {
           () =>
             auth && !auth.allow
               ? { allow: false, description: auth.description }
-              : this.options.onConnect?.(request, this.address),
+              : this.options.onConnect?.(request, this.address, this.id),
           () => {
             this.#connect = request;
             this.liveness.connected();
@@ -358,6 +358,7 @@ export class RtmpConnection {
       query,
       remoteAddress: this.address,
       connect: this.#connect!,
+      connectionId: this.id,
     };
   }
 

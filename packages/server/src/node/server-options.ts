@@ -112,8 +112,12 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    * @default [] (everyone)
    */
   readonly access?: readonly string[];
-  /** Decides connects. @default allow */
-  readonly onConnect?: (connect: ConnectRequest, remoteAddress: string) => Verdict | Promise<Verdict>;
+  /** Decides connects (`connectionId`: {@link ConnectionInfo.id}). @default allow */
+  readonly onConnect?: (
+    connect: ConnectRequest,
+    remoteAddress: string,
+    connectionId: number,
+  ) => Verdict | Promise<Verdict>;
   /** Decides publishes. @default allow */
   readonly onPublish?: (info: RequestInfo) => Verdict | Promise<Verdict>;
   /** Decides plays. @default allow */
