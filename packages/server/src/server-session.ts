@@ -81,6 +81,11 @@ export class ServerSession {
       : { window: limit.window, acknowledged: this.#decoder.peerAcknowledged ?? 0 };
   }
 
+  /** The client's latest Acknowledgement (bytes it received after the handshake), if it sent one. */
+  get peerAcknowledged(): number | undefined {
+    return this.#decoder.peerAcknowledged;
+  }
+
   /** Whether the client's C2 answered our S1 (undefined until it came): reported, not enforced. */
   get c2AnswersS1(): boolean | undefined {
     return this.#handshake.c2AnswersS1;

@@ -147,8 +147,11 @@ describe('ConformanceChecker', () => {
     [
       'ack-window-ignored',
       (c) => {
+        c.read({ bytesSent: 3073 }); // the handshake does not count
         c.sent({ type: 'window-acknowledgement-size', window: 1000, streamId: 0, timestamp: 0 });
-        c.read({ bytesSent: 2500 });
+        c.read({ bytesSent: 3500 });
+        c.read({ bytesSent: 5000 });
+        c.read({ bytesSent: 5600, peerAcknowledged: undefined });
       },
     ],
     [
@@ -221,6 +224,15 @@ describe('ConformanceChecker', () => {
     // connect, releaseStream, FCPublish, createStream, publish, metadata, config, keyframe: index 8 is the first frame
     expect(regressions[0]).toMatchObject({ messageIndex: 8, streamId: 1 });
     expect(regressions[0]!.message).toBe('video timestamp went back from 2000 to 1000 ms');
+  });
+
+  it('a client that acknowledges (the chunk layer takes the Acknowledgement in): no ack-window-ignored', () => {
+    const checker = new ConformanceChecker();
+    checker.sent({ type: 'window-acknowledgement-size', window: 1000, streamId: 0, timestamp: 0 });
+    checker.read({ bytesSent: 3500 });
+    checker.read({ bytesSent: 9000, peerAcknowledged: 4000 });
+    checker.closed(20_000);
+    expect(checker.findings).toEqual([]);
   });
 
   it('metadata that agrees, an Enhanced stream with a fourCcList, data on stream 0: nothing', () => {

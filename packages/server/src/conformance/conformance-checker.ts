@@ -77,6 +77,8 @@ export class ConformanceChecker {
   readonly #fcPublished = new Set<string>();
   #fourCcList = false;
   #windowAnnounced: number | undefined;
+  /** Bytes sent when the window was announced: the handshake and earlier bytes do not count. */
+  #windowFrom: number | undefined;
   #acknowledged = false;
   /** PingRequests sent since the client last answered one. */
   #unansweredPings = 0;
@@ -142,7 +144,10 @@ export class ConformanceChecker {
 
   /** A message the server sent of its own accord (answers, control), not fanned-out media. */
   sent(message: RtmpMessage): void {
-    if (message.type === 'window-acknowledgement-size') this.#windowAnnounced = message.window;
+    if (message.type === 'window-acknowledgement-size') {
+      this.#windowAnnounced = message.window;
+      this.#windowFrom = undefined; // counted from the next read's figure
+    }
     if (
       message.type === 'user-control' &&
       message.event.kind === 'ping-request' &&
@@ -168,8 +173,11 @@ export class ConformanceChecker {
   read(lower: {
     c2AnswersS1?: boolean | undefined;
     extendedTimestampOmissions?: number;
+    /** The client's latest Acknowledgement, if any (chunk decoders take it in themselves). */
+    peerAcknowledged?: number | undefined;
     bytesSent?: number;
   }): void {
+    if (lower.peerAcknowledged !== undefined) this.#acknowledged = true;
     this.#answeredThisRead.clear();
     if (lower.c2AnswersS1 === false)
       this.#once('handshake-c2-mismatch', 'C2 is neither a copy of S1 nor signed for its digest');
@@ -283,10 +291,12 @@ export class ConformanceChecker {
   #window(bytesSent: number | undefined): void {
     const window = this.#windowAnnounced;
     if (window === undefined || bytesSent === undefined || this.#acknowledged) return;
-    if (bytesSent > 2 * window)
+    this.#windowFrom ??= bytesSent;
+    const since = bytesSent - this.#windowFrom;
+    if (since > 2 * window)
       this.#once(
         'ack-window-ignored',
-        `${bytesSent} bytes sent with a ${window}-byte acknowledgement window, and no Acknowledgement back`,
+        `${since} bytes sent since a ${window}-byte acknowledgement window was announced, and no Acknowledgement back`,
       );
   }
 

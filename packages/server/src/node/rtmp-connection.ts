@@ -115,6 +115,7 @@ export class RtmpConnection {
     this.#checker?.read({
       c2AnswersS1: this.session.c2AnswersS1,
       extendedTimestampOmissions: this.session.extendedTimestampOmissions,
+      peerAcknowledged: this.session.peerAcknowledged,
       bytesSent: this.socket.bytesWritten,
     });
   }

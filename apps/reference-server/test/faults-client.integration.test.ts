@@ -1,0 +1,239 @@
+// Scripted faults against our own client: what it does when the server drops, stalls, re-chunks,
+// asks it to reconnect, refuses, answers late, ends its play, pings, or shrinks the window.
+import { connect as tcpConnect } from 'node:net';
+import { ClientSession, connect, keepConnected, type RtmpPublisher } from '@rtmp/client';
+import { deferCleanups, waitFor } from '@rtmp/test-helpers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type ReferenceServer, startReferenceServer } from '../src/index';
+
+const defer = deferCleanups(afterEach);
+
+async function serverWith(...faults: string[]): Promise<ReferenceServer> {
+  const server = await startReferenceServer({ port: 0, faults });
+  defer(() => server.close());
+  return server;
+}
+
+/** Frame `index`: a keyframe every 10, its index at byte 5, `size` bytes. */
+const frame = (index: number, size = 64) => {
+  const body = new Uint8Array(size);
+  body.set([index % 10 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
+  new DataView(body.buffer).setUint32(5, index);
+  return body;
+};
+const indexOf = (payload: Uint8Array) =>
+  payload[1] === 1 ? new DataView(payload.buffer, payload.byteOffset).getUint32(5) : -1;
+
+/** Writes frames 20 ms apart (timestamps 40 ms apart) until `stop()`. */
+function pump(publisher: RtmpPublisher, size = 64) {
+  let stopped = false;
+  let sent = 0;
+  const running = (async () => {
+    for (; !stopped; sent++) {
+      await publisher.writeVideo(sent * 40, frame(sent, size));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    sent: () => sent,
+    stop: async () => {
+      stopped = true;
+      await running.catch(() => {});
+    },
+  };
+}
+
+const faultsOf = (server: ReferenceServer) =>
+  server.report().connections.map((connection) => connection.faults);
+
+describe('faults against @rtmp/client', () => {
+  it('drop@T and rst@T: a publisher under keepConnected connects again and publishes again', async () => {
+    for (const kind of ['drop', 'rst']) {
+      const server = await serverWith(`${kind}@200ms,conn=1`);
+      const attempts: number[] = [];
+      const controller = new AbortController();
+      const session = keepConnected(
+        `${server.url}/live`,
+        async (connection, attempt) => {
+          attempts.push(attempt);
+          const publisher = await connection.publish('cam');
+          // A write on the cut connection fails (CLIENT_CONNECTION_CLOSED): keepConnected retries.
+          for (let i = 0; ; i++) {
+            await publisher.writeVideo(i * 40, frame(i));
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+        { minDelayMs: 10, signal: controller.signal },
+      );
+      await waitFor(() => attempts.length === 2);
+      await server.waitForPublish('cam');
+      controller.abort();
+      await session.catch(() => {});
+      expect(faultsOf(server)[0]).toEqual([`${kind}@200ms`]);
+    }
+  });
+
+  it('stall@T+D: writes back up while the server does not read; every frame arrives after, in order', async () => {
+    const server = await serverWith('stall@100ms+600ms');
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('cam');
+    const frames = pump(publisher, 20_000);
+    await waitFor(() => faultsOf(server)[0]?.length === 1);
+    await waitFor(() => frames.sent() >= 40); // 40 frames 20 ms apart: writing all through the stall
+    await frames.stop();
+    await waitFor(() => server.messages('cam').media.length === frames.sent());
+    expect(server.messages('cam').media.map((message) => message.timestamp)).toEqual(
+      Array.from({ length: frames.sent() }, (_, i) => i * 40),
+    );
+  });
+
+  it('chunk-size=N@T: a player goes on reading whole frames across the change; below its minChunkSize (128) it fails with a protocol error that says so', async () => {
+    const small = await serverWith('chunk-size=64@50ms,role=player');
+    const refusing = await connect(`${small.url}/live`);
+    defer(() => refusing.close());
+    const player = await refusing.play('cam');
+    await expect(
+      (async () => {
+        for await (const _ of player);
+      })(),
+    ).rejects.toMatchObject({
+      code: 'CLIENT_PROTOCOL_ERROR',
+      message: expect.stringContaining('minChunkSize 128'),
+    });
+
+    const server = await serverWith('chunk-size=200@150ms,role=player');
+    const publishing = await connect(`${server.url}/live`);
+    defer(() => publishing.close());
+    const frames = pump(await publishing.publish('cam'), 1000);
+    defer(() => frames.stop());
+    const playing = await connect(`${server.url}/live`);
+    defer(() => playing.close());
+    const got: number[] = [];
+    for await (const event of await playing.play('cam')) {
+      if (event.type !== 'video') continue;
+      expect(event.payload.length).toBe(1000);
+      got.push(indexOf(event.payload));
+      if (got.length === 30) break;
+    }
+    expect(got).toEqual(got.map((_, i) => got[0]! + i));
+    expect(faultsOf(server)[1]).toEqual(['chunk-size=200@150ms']);
+  });
+
+  it('reconnect@T: a publisher under keepConnected follows the ReconnectRequest to a new connection; the stream goes on', async () => {
+    const server = await serverWith('reconnect@200ms,conn=1');
+    const followed: string[] = [];
+    const controller = new AbortController();
+    const session = keepConnected(
+      `${server.url}/live`,
+      async (connection) => {
+        const frames = pump(await connection.publish('cam'));
+        await new Promise((resolve) => controller.signal.addEventListener('abort', resolve));
+        await frames.stop();
+      },
+      { enhancedRtmp: true, signal: controller.signal, onReconnect: (request) => followed.push(request.url) },
+    );
+    await waitFor(() => followed.length === 1 && server.report().connections.length === 2);
+    await waitFor(() => server.streams()[0]?.publishing === true);
+    controller.abort();
+    await session.catch(() => {});
+    expect(followed).toEqual([`${server.url}/live`]);
+    expect(faultsOf(server)).toEqual([['reconnect@200ms'], []]);
+  });
+
+  it('reject-connect, reject-publish, reject-play: the calls fail with the code the fault names', async () => {
+    const server = await serverWith(
+      'reject-connect=NetConnection.Connect.Rejected,conn=1',
+      'reject-publish=NetStream.Publish.BadName',
+      'reject-play=NetStream.Play.StreamNotFound',
+    );
+    await expect(connect(`${server.url}/live`)).rejects.toMatchObject({ code: 'CLIENT_CONNECT_REJECTED' });
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    await expect(connection.publish('cam')).rejects.toMatchObject({
+      code: 'CLIENT_PUBLISH_REJECTED',
+      message: expect.stringContaining('NetStream.Publish.BadName'),
+    });
+    await expect(connection.play('cam')).rejects.toMatchObject({
+      code: 'CLIENT_PLAY_FAILED',
+      message: expect.stringContaining('NetStream.Play.StreamNotFound'),
+    });
+  });
+
+  it('delay=MS: a client whose connect deadline is shorter times out; one with the default gets through', async () => {
+    const server = await serverWith('delay=400');
+    await expect(connect(`${server.url}/live`, { timeoutMs: 150 })).rejects.toMatchObject({
+      code: 'CLIENT_TIMEOUT',
+    });
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('cam');
+    await publisher.writeVideo(0, frame(0));
+    await server.waitForPublish('cam');
+  });
+
+  it('eof@T: a player gets StreamEOF and its play ends; the publisher goes on', async () => {
+    const server = await serverWith('eof@200ms,role=player');
+    const publishing = await connect(`${server.url}/live`);
+    defer(() => publishing.close());
+    const frames = pump(await publishing.publish('cam'));
+    defer(() => frames.stop());
+    const playing = await connect(`${server.url}/live`);
+    defer(() => playing.close());
+    const states: string[] = [];
+    for await (const event of await playing.play('cam'))
+      if (event.type === 'stream') states.push(event.state);
+    expect(states.at(-1)).toBe('eof');
+    expect(server.streams()[0]?.publishing).toBe(true);
+  });
+
+  it('ping@T: our client answers every PingRequest; one that never answers is reported', async () => {
+    const server = await serverWith('ping@30ms');
+    const connection = await connect(`${server.url}/live`);
+    defer(() => connection.close());
+    const frames = pump(await connection.publish('cam'));
+    defer(() => frames.stop());
+
+    // A client that stops writing once it publishes: it never answers a ping.
+    const socket = tcpConnect({ host: '127.0.0.1', port: server.port });
+    defer(() => socket.destroy());
+    const session = new ClientSession({ url: `${server.url}/live` });
+    let silent = false;
+    socket.on('data', (bytes: Buffer) => {
+      const out = session.receive(bytes);
+      if (!silent) for (const piece of out.send) socket.write(piece);
+      for (const event of out.events) {
+        if (event.type === 'connected') for (const piece of session.createStream().send) socket.write(piece);
+        if (event.type === 'stream-created')
+          for (const piece of session.publish(event.streamId, 'quiet').send) socket.write(piece);
+        if (event.type === 'publish-started') silent = true;
+      }
+    });
+    socket.on('connect', () => {
+      for (const piece of session.start().send) socket.write(piece);
+    });
+    await waitFor(() => (server.report().summary['ping-unanswered'] ?? 0) === 1);
+    const [answering, quiet] = server.report().connections;
+    expect(answering!.findings.filter((finding) => finding.code === 'ping-unanswered')).toEqual([]);
+    expect(quiet!.findings.map((finding) => finding.code)).toContain('ping-unanswered');
+    expect(answering!.faults).toEqual(['ping@30ms']);
+  });
+
+  it('window=BYTES: our player acknowledges at the tiny window, so nothing is reported', async () => {
+    const server = await serverWith('window=1000');
+    const publishing = await connect(`${server.url}/live`);
+    defer(() => publishing.close());
+    const frames = pump(await publishing.publish('cam'), 2000);
+    defer(() => frames.stop());
+    const playing = await connect(`${server.url}/live`);
+    defer(() => playing.close());
+    let bytes = 0;
+    for await (const event of await playing.play('cam')) {
+      if (event.type === 'video') bytes += event.payload.length;
+      if (bytes > 40_000) break;
+    }
+    await playing.close();
+    await waitFor(() => server.report().connections.length === 2);
+    expect(server.report().summary['ack-window-ignored']).toBeUndefined();
+  });
+});
