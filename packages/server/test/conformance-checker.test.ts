@@ -64,6 +64,9 @@ const interframe = (ts: number, cts = 0) =>
   video(ts, [0x27, 1, (cts >> 16) & 0xff, (cts >> 8) & 0xff, cts & 0xff, 0, 0, 0, 1, 0x41]);
 const aac = (ts: number) => audio(ts, [0xaf, 1, 0x21]);
 
+/** The checkers' clock in the per-code cases (a case may move it on). */
+let clock = 0;
+
 /** An FFmpeg-like publish up to `publish`, then `media` (the default: a clean stream). */
 function session(
   checker: ConformanceChecker,
@@ -150,8 +153,11 @@ describe('ConformanceChecker', () => {
         c.read({ bytesSent: 3073 }); // the handshake does not count
         c.sent({ type: 'window-acknowledgement-size', window: 1000, streamId: 0, timestamp: 0 });
         c.read({ bytesSent: 3500 });
-        c.read({ bytesSent: 5000 });
-        c.read({ bytesSent: 5600, peerAcknowledged: undefined });
+        c.read({ bytesSent: 9000 }); // a join burst, still in flight
+        clock += 1000;
+        c.read({ bytesSent: 9100 });
+        clock += 1500; // 2.5 s after the burst: it has had time to acknowledge
+        c.read({ bytesSent: 9200 });
       },
     ],
     [
@@ -202,13 +208,14 @@ describe('ConformanceChecker', () => {
 
   for (const [code, trigger] of cases) {
     it(`${code}: raised once, with its severity and a message`, () => {
-      const checker = new ConformanceChecker({ now: () => Date.UTC(2026, 0, 1) });
+      clock = Date.UTC(2026, 0, 1);
+      const checker = new ConformanceChecker({ now: () => clock });
       trigger(checker);
       const found = checker.findings.filter((finding) => finding.code === code);
       expect(found).toHaveLength(1);
       expect(found[0]).toMatchObject({
         severity: FINDING_KINDS[code].severity,
-        at: '2026-01-01T00:00:00.000Z',
+        at: new Date(clock).toISOString(),
       });
       expect(found[0]!.message.length).toBeGreaterThan(10);
     });
@@ -227,10 +234,14 @@ describe('ConformanceChecker', () => {
   });
 
   it('a client that acknowledges (the chunk layer takes the Acknowledgement in): no ack-window-ignored', () => {
-    const checker = new ConformanceChecker();
+    let now = 0;
+    const checker = new ConformanceChecker({ now: () => now });
     checker.sent({ type: 'window-acknowledgement-size', window: 1000, streamId: 0, timestamp: 0 });
     checker.read({ bytesSent: 3500 });
+    checker.read({ bytesSent: 9000 });
+    now += 3000;
     checker.read({ bytesSent: 9000, peerAcknowledged: 4000 });
+    now += 3000;
     checker.closed(20_000);
     expect(checker.findings).toEqual([]);
   });

@@ -23,6 +23,16 @@ export interface ConformanceCheckerOptions {
 /** Defaults of {@link ConformanceCheckerOptions}. */
 export const CONFORMANCE_DEFAULTS = { maxFindings: 200, maxFindingsPerCode: 10 } as const;
 
+/**
+ * How long a client has to acknowledge what it was sent: bytes sent more recently may still be in
+ * flight (a player's join burst is sent at once), so they do not count against it.
+ */
+const ACK_GRACE_MS = 2000;
+/** S0, S1 and S2: what the server sends before the bytes an Acknowledgement counts. */
+const HANDSHAKE_BYTES = 1 + 2 * 1536;
+/** Bytes-sent samples are kept at most this often. */
+const SAMPLE_EVERY_MS = 100;
+
 /** PingRequests in a row without a PingResponse that make a finding (one may cross an answer). */
 const UNANSWERED_PINGS = 3;
 
@@ -79,7 +89,10 @@ export class ConformanceChecker {
   #windowAnnounced: number | undefined;
   /** Bytes sent when the window was announced: the handshake and earlier bytes do not count. */
   #windowFrom: number | undefined;
-  #acknowledged = false;
+  /** Bytes sent so far, sampled over the last {@link ACK_GRACE_MS} (and the one sample before). */
+  readonly #sentSamples: { at: number; bytes: number }[] = [];
+  /** The client's latest Acknowledgement (bytes it received after the handshake, modulo 2^32). */
+  #acknowledged: number | undefined;
   /** PingRequests sent since the client last answered one. */
   #unansweredPings = 0;
 
@@ -106,7 +119,7 @@ export class ConformanceChecker {
         this.#command(message);
         return;
       case 'acknowledgement':
-        this.#acknowledged = true;
+        this.#acknowledged = message.sequenceNumber;
         return;
       case 'user-control':
         if (message.event.kind === 'ping-response') this.#unansweredPings = 0;
@@ -177,7 +190,7 @@ export class ConformanceChecker {
     peerAcknowledged?: number | undefined;
     bytesSent?: number;
   }): void {
-    if (lower.peerAcknowledged !== undefined) this.#acknowledged = true;
+    if (lower.peerAcknowledged !== undefined) this.#acknowledged = lower.peerAcknowledged;
     this.#answeredThisRead.clear();
     if (lower.c2AnswersS1 === false)
       this.#once('handshake-c2-mismatch', 'C2 is neither a copy of S1 nor signed for its digest');
@@ -187,6 +200,11 @@ export class ConformanceChecker {
         'fmt-3 chunks of a message with an extended timestamp do not repeat it',
       );
     this.#window(lower.bytesSent);
+  }
+
+  /** Time passed (call it every second or so): a client that sends nothing is checked too. */
+  tick(bytesSent: number): void {
+    this.#window(bytesSent);
   }
 
   /**
@@ -288,15 +306,33 @@ export class ConformanceChecker {
   }
 
   /** A window announced, and well past twice as much sent, without one acknowledgement back. */
+  /**
+   * A window announced, and of what was sent at least {@link ACK_GRACE_MS} ago, more than twice
+   * the window past the client's latest Acknowledgement (or past the window's announcement).
+   */
   #window(bytesSent: number | undefined): void {
     const window = this.#windowAnnounced;
-    if (window === undefined || bytesSent === undefined || this.#acknowledged) return;
+    if (window === undefined || bytesSent === undefined) return;
     this.#windowFrom ??= bytesSent;
-    const since = bytesSent - this.#windowFrom;
-    if (since > 2 * window)
+    const now = this.#now();
+    const samples = this.#sentSamples;
+    const last = samples.at(-1);
+    // Within a sampling interval the latest figure replaces the last one (at most 100 ms older).
+    if (last !== undefined && now - last.at < SAMPLE_EVERY_MS) last.bytes = bytesSent;
+    else samples.push({ at: now, bytes: bytesSent });
+    while (samples.length > 1 && samples[1]!.at <= now - ACK_GRACE_MS) samples.shift();
+    const settled = samples[0]!;
+    if (settled.at > now - ACK_GRACE_MS) return;
+    const since = settled.bytes - this.#windowFrom;
+    // Acknowledgements count what came after the handshake, modulo 2^32 (signed: a client may have
+    // acknowledged more than was sent 2 s ago).
+    const unacknowledged = (settled.bytes - HANDSHAKE_BYTES - (this.#acknowledged ?? 0)) | 0;
+    if (since > 2 * window && unacknowledged > 2 * window)
       this.#once(
         'ack-window-ignored',
-        `${since} bytes sent since a ${window}-byte acknowledgement window was announced, and no Acknowledgement back`,
+        this.#acknowledged === undefined
+          ? `${since} bytes sent since a ${window}-byte acknowledgement window was announced (${ACK_GRACE_MS / 1000} s ago or more), and no Acknowledgement back`
+          : `${unacknowledged} bytes sent (${ACK_GRACE_MS / 1000} s ago or more) past the client's latest Acknowledgement, with a ${window}-byte window`,
       );
   }
 

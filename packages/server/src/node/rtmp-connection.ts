@@ -33,6 +33,8 @@ export interface ConnectionHost {
   forget(connection: RtmpConnection): void;
 }
 
+/** How often a connection's conformance checks look at it when it sends nothing. */
+const CHECK_EVERY_MS = 1000;
 let nextConnectionId = 1;
 
 /**
@@ -55,6 +57,7 @@ export class RtmpConnection {
   readonly #peerFlow: PeerFlow;
   /** When a `write()` last returned false with no `'drain'` since (the queue's bound in time). */
   #backlogSince: number | undefined;
+  readonly #checkTimer: ReturnType<typeof setInterval> | undefined;
   /** Reads are handled this late (a scripted fault), in order. */
   #readDelayMs = 0;
   /** Conformance checks of what the peer does, when `observe.finding` listens. */
@@ -71,6 +74,9 @@ export class RtmpConnection {
       ? new ConformanceChecker({ onFinding: (found) => this.observe(() => finding(this.id, found)) })
       : undefined;
     this.#checker = checker;
+    // A client that sends nothing is checked too (it may ignore the acknowledgement window).
+    this.#checkTimer =
+      checker && setInterval(() => checker.tick(socket.bytesWritten), CHECK_EVERY_MS).unref();
     this.session = new ServerSession({
       ...server.options,
       ...(received || checker
@@ -106,8 +112,11 @@ export class RtmpConnection {
     socket.on('drain', () => {
       this.#backlogSince = undefined;
     });
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
+    // With answers held back (a scripted delay), the end comes after the reads before it.
+    const end = () =>
+      this.#readDelayMs > 0 ? setTimeout(() => this.close(), this.#readDelayMs) : this.close();
+    socket.on('error', end);
+    socket.on('close', end);
   }
 
   #read(bytes: Buffer): void {
@@ -182,6 +191,7 @@ export class RtmpConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#checkTimer);
     this.#checker?.closed(this.socket.bytesWritten);
     this.liveness.stop();
     report(diagnostics.close, () => ({ remoteAddress: this.address }));
