@@ -597,6 +597,7 @@ describe('rtmp-reference-server CLI', () => {
         role: 'publisher',
         stream: 'cam',
         findings: [],
+        faults: [],
       },
     ]);
     expect(cleanReport.summary).toEqual({});
