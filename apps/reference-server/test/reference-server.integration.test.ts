@@ -37,6 +37,13 @@ import {
 } from '../src/index';
 
 const defer = deferCleanups(afterEach);
+/** An AVC sequence header (x264's 320x240 SPS and PPS). */
+const AVC_CONFIG = Uint8Array.from(
+  Buffer.from(
+    '17000000000164000dffe100196764000dacd94141fb011000003000100000300320f142996001000668ebe3cb22c0',
+    'hex',
+  ),
+);
 /** `::1` can be bound (required in CI; elsewhere its tests are skipped, visibly). */
 const ipv6 = await ipv6Available();
 async function start(options: Parameters<typeof startReferenceServer>[0] = {}): Promise<ReferenceServer> {
@@ -612,6 +619,19 @@ describe('rtmp-reference-server CLI', () => {
     broken.cli.child.kill('SIGTERM');
     expect(await broken.cli.exited).toBe(3);
     expect(broken.cli.stdout()).toMatch(/"event":"stopped".*"failed":true/);
+    // Only a warning (the first video frame is not a keyframe): --fail-on warning fails on it.
+    const odd = await startCli(['--fail-on', 'warning']);
+    const oddConnection = await connect(`${odd.listening.url}/live`);
+    const oddPublisher = await oddConnection.publish('odd');
+    await oddPublisher.writeVideo(0, AVC_CONFIG);
+    await oddPublisher.writeVideo(0, Uint8Array.of(0x27, 1, 0, 0, 0, 0, 0, 0, 1, 0x41));
+    await oddConnection.close();
+    odd.cli.child.kill('SIGTERM');
+    expect(await odd.cli.exited).toBe(3);
+    expect(odd.cli.stdout()).toMatch(
+      /"findings":\{"missing-set-data-frame":1,"first-video-not-keyframe":1\},"failed":true/,
+    );
+
     const [reported] = read(join(dir, 'broken.json')).connections;
     expect(reported).toMatchObject({ role: 'publisher', stream: 'bad', app: 'live' });
     expect(reported!.findings.map((finding) => finding.code)).toEqual([

@@ -1,5 +1,7 @@
 // Conformance findings over the wire: what real encoders get (no errors), and what a hand-made bad
 // publisher gets, each finding with its connection.
+import { connect as tcpConnect } from 'node:net';
+import { ClientHandshake } from '@rtmp/handshake';
 import { type Finding, RtmpServer } from '@rtmp/server';
 import {
   deferCleanups,
@@ -119,6 +121,54 @@ describe('findings for a hand-made bad publisher', () => {
     ]);
     expect(found.every((finding) => finding.streamId === streamId)).toBe(true);
     expect(found[3]!.message).toBe('video timestamp went back from 500 to 400 ms');
+  });
+});
+
+describe('findings from the handshake and chunk layers, over the wire', () => {
+  /** A raw client that completes the handshake with `c2` (or a proper one), then writes `after`. */
+  async function rawClient(port: number, after: Uint8Array, c2?: (proper: Uint8Array) => Uint8Array) {
+    const socket = tcpConnect({ host: '127.0.0.1', port });
+    defer(() => socket.destroy());
+    socket.on('error', () => {});
+    const handshake = new ClientHandshake({ scheme: 'simple' });
+    socket.on('data', (bytes: Buffer) => {
+      if (handshake.done) return;
+      const result = handshake.receive(bytes);
+      for (const piece of result.send) socket.write(c2 ? c2(piece) : piece);
+      if (result.status === 'done') socket.write(after);
+    });
+    socket.on('connect', () => socket.write(handshake.start()));
+  }
+  const codes = (findings: Map<number, Finding[]>) =>
+    [...findings.values()].flat().map((finding) => finding.code);
+
+  it('a C2 that does not answer S1: handshake-c2-mismatch (the connection goes on)', async () => {
+    const { port, findings } = await checkingServer();
+    await rawClient(port, new Uint8Array(0), (proper) => proper.map(() => 7));
+    await waitFor(() => codes(findings).includes('handshake-c2-mismatch'));
+  });
+
+  it('Set Chunk Size 0: chunk-size-invalid, and the connection is closed', async () => {
+    const { port, findings, server } = await checkingServer();
+    // Set Chunk Size (type 1) on chunk stream 2, four bytes: 0.
+    await rawClient(port, Uint8Array.from([0x02, 0, 0, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0]));
+    await waitFor(() => codes(findings).includes('chunk-size-invalid'));
+    await waitFor(() => server.connections === 0);
+  });
+
+  it('an extended timestamp not repeated on the fmt-3 chunk: ext-timestamp-fmt3-inconsistent', async () => {
+    const { port, findings } = await checkingServer();
+    // A 200-byte data message (type 18) at 0x01000000 ms over two 128-byte chunks; the fmt-3
+    // chunk header (0xc4) is not followed by the extended timestamp again.
+    const body = new Uint8Array(200).fill(0x05);
+    const bytes = Uint8Array.from([
+      ...[0x04, 0xff, 0xff, 0xff, 0, 0, 200, 18, 1, 0, 0, 0, 0x01, 0, 0, 0],
+      ...body.subarray(0, 128),
+      0xc4,
+      ...body.subarray(128),
+    ]);
+    await rawClient(port, bytes);
+    await waitFor(() => codes(findings).includes('ext-timestamp-fmt3-inconsistent'));
   });
 });
 
