@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { atLeast, FINDING_KINDS, type FindingCode } from '@rtmp/server';
+import { firstRunText } from './first-run';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log';
 import { startReferenceServer } from './reference-server';
 
@@ -51,7 +52,14 @@ players play the same URL.
   --log-format FORMAT    json or pretty (default pretty)
   -h, --help             this text
 
-On start it prints one JSON line to stdout: {"event":"listening","url":"rtmp://...",...}.
+examples:
+  rtmp-reference-server --http-port 8000            publish to rtmp://127.0.0.1:1935/live/<name>,
+                                                    watch at http://127.0.0.1:8000/
+  rtmp-reference-server --port 0 --report r.json --fail-on error   (a CI job's server)
+  rtmp-reference-server --fault drop@5s,role=publisher              (does your encoder reconnect?)
+
+On start it prints one JSON line to stdout: {"event":"listening","url":"rtmp://...",...}; on a
+terminal (and not with --log-format json) a short how-to follows it.
 It stops cleanly on SIGINT and SIGTERM (recordings are finished and renamed). On SIGHUP it asks every
 client to reconnect (Enhanced RTMP ReconnectRequest) and prints {"event":"reconnect-requested",...}.`;
 
@@ -184,6 +192,8 @@ try {
   process.stdout.write(
     `${JSON.stringify({ event: 'listening', url: server.url, host: server.host, port: server.port, stats: server.statsUrl ?? null, http: server.httpUrl ?? null })}\n`,
   );
+  // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
+  if (process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
   const stop = async () => {
     await server.close();
     const report = server.report();
