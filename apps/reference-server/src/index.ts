@@ -4,7 +4,7 @@ export {
   type ReportedConnection,
 } from './conformance-report';
 export { describeFault, type Fault, type FaultMatch, parseFault } from './faults';
-export { createLogger, type Logger, type LogLevel } from './log';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './log';
 export {
   DEFAULT_MESSAGE_LOG_BYTES,
   type LoggedMessage,

@@ -70,7 +70,7 @@ export interface ReferenceServerOptions {
   readonly faults?: readonly (Fault | string)[];
   /** Connections the conformance report lists, the latest ones. @default {@link DEFAULT_REPORT_CONNECTIONS} */
   readonly reportConnections?: number;
-  /** Anything else for the underlying {@link RtmpServer}. */
+  /** Anything else for the underlying `RtmpServer` (`@rtmp/server`). */
   readonly server?: RtmpServerOptions;
 }
 

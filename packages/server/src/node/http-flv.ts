@@ -86,6 +86,7 @@ export class HttpFlv {
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
   readonly #servers: Server[] = [];
 
+  /** @internal Made by the server (`server.http`). */
   constructor(
     private readonly host: HttpFlvHost,
     private readonly options: HttpFlvOptions = {},

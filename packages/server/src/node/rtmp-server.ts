@@ -13,7 +13,7 @@ import { HttpFlv } from './http-flv';
 import { listenOn } from './listen-on';
 import { relayHost } from './relay-host';
 import { Relays } from './relays';
-import { type ConnectionHost, RtmpConnection } from './rtmp-connection';
+import { RtmpConnection } from './rtmp-connection';
 import type { StreamSource } from './rtmp-publishing';
 import { type ResolvedOptions, type RtmpServerOptions, resolveOptions } from './server-options';
 import { type HeldWrites, WriteBatcher } from './write-batcher';
@@ -30,7 +30,7 @@ export { RTMP_SERVER_DEFAULTS, type RtmpServerOptions } from './server-options';
  * and resumes at the next keyframe; one that stays congested too long is closed. The publisher is
  * never slowed by players.
  */
-export class RtmpServer implements ConnectionHost {
+export class RtmpServer {
   readonly #options: ResolvedOptions;
   /** @internal */
   readonly access: AccessRules;
