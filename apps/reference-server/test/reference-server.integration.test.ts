@@ -610,7 +610,10 @@ describe('rtmp-reference-server CLI', () => {
     expect(cleanReport.summary).toEqual({});
 
     // A broken one: frames before the sequence header, time going back.
-    const broken = await startCli(['--report', join(dir, 'broken.json'), '--fail-on', 'error']);
+    const broken = await startCli([
+      ...['--report', join(dir, 'broken.json'), '--fail-on', 'error'],
+      ...['--fault', 'ping@20ms', '--log-level', 'info', '--log-format', 'json'],
+    ]);
     const connection = await connect(`${broken.listening.url}/live`);
     const publisher = await connection.publish('bad');
     await publisher.writeVideo(500, Uint8Array.of(0x17, 1, 0, 0, 0, 0, 0, 0, 1, 0x65));
@@ -619,6 +622,22 @@ describe('rtmp-reference-server CLI', () => {
     broken.cli.child.kill('SIGTERM');
     expect(await broken.cli.exited).toBe(3);
     expect(broken.cli.stdout()).toMatch(/"event":"stopped".*"failed":true/);
+    // Findings and faults are logged as they happen.
+    const logged = broken.cli
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map(
+        (line) => JSON.parse(line) as { level: string; event: string; connection?: number; message?: string },
+      );
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        event: 'finding: timestamp-regression',
+        message: 'video timestamp went back from 500 to 400 ms',
+      }),
+    );
+    expect(logged).toContainEqual(expect.objectContaining({ level: 'info', event: 'fault: ping@20ms' }));
     // Only a warning (the first video frame is not a keyframe): --fail-on warning fails on it.
     const odd = await startCli(['--fail-on', 'warning']);
     const oddConnection = await connect(`${odd.listening.url}/live`);
@@ -639,6 +658,7 @@ describe('rtmp-reference-server CLI', () => {
       'media-before-sequence-header',
       'timestamp-regression',
     ]);
+    expect(reported!.faults).toEqual(['ping@20ms']);
   });
 
   it('F10: kill -9 while recording leaves a readable .part and no half-written final file', async () => {
