@@ -4,7 +4,6 @@
 //   [--warmup 2 --rounds 1]: with several rounds the servers take turns and each row is the median round.
 //   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encode } from '@rtmp/amf0';
@@ -18,6 +17,7 @@ import {
   waitForPort,
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
+import { processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
   options: {
@@ -91,15 +91,6 @@ async function startServer(kind: string): Promise<Server> {
       await sink?.stop();
     },
   };
-}
-
-/** CPU time (user + system, and system alone) of a process in ms, and its peak resident set in bytes. */
-function processFigures(pid: number): { cpuMs: number; systemMs: number; peakRss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return { cpuMs: ticks * 10, systemMs: Number(fields[12]) * 10, peakRss: Number(hwm?.[1] ?? 0) * 1024 };
 }
 
 interface PlayerTally {
