@@ -580,6 +580,7 @@ describe('rtmp-reference-server CLI', () => {
         flashVer: string;
         address: string;
         findings: { code: string; severity: string }[];
+        faults: string[];
       }[];
       summary: Record<string, number>;
     };
