@@ -172,19 +172,37 @@ describe('faults against @rtmp/client', () => {
     await server.waitForPublish('cam');
   });
 
-  it('eof@T: a player gets StreamEOF and its play ends; the publisher goes on', async () => {
-    const server = await serverWith('eof@200ms,role=player');
+  it('eof@T,stream=NAME: a player of that stream gets StreamEOF and its play ends; the publisher, and a player of another stream, go on', async () => {
+    const server = await serverWith('eof@200ms,role=player,stream=cam');
     const publishing = await connect(`${server.url}/live`);
     defer(() => publishing.close());
     const frames = pump(await publishing.publish('cam'));
     defer(() => frames.stop());
+    const others = pump(await publishing.publish('other'));
+    defer(() => others.stop());
+    const watching = await connect(`${server.url}/live`);
+    defer(() => watching.close());
+    let otherFrames = 0;
+    const other = (async () => {
+      for await (const event of await watching.play('other')) if (event.type === 'video') otherFrames++;
+    })().catch(() => {});
     const playing = await connect(`${server.url}/live`);
     defer(() => playing.close());
     const states: string[] = [];
     for await (const event of await playing.play('cam'))
       if (event.type === 'stream') states.push(event.state);
     expect(states.at(-1)).toBe('eof');
-    expect(server.streams()[0]?.publishing).toBe(true);
+    // The other stream's player is still getting frames after cam's player was ended.
+    const seen = otherFrames;
+    await waitFor(() => otherFrames > seen + 5);
+    expect(server.streams().every((stream) => stream.publishing)).toBe(true);
+    expect(server.report().connections.map((connection) => connection.faults)).toEqual([
+      [],
+      [],
+      ['eof@200ms'],
+    ]);
+    await watching.close();
+    await other;
   });
 
   it('ping@T and window=BYTES: our clients answer pings and acknowledge a small window; a player that stops writing is reported for both', async () => {
