@@ -51,7 +51,7 @@ const splitName = (raw: string) => {
 };
 
 /** The commands {@link NetStreams.command} takes. */
-const STREAM_COMMANDS = new Set([
+export const STREAM_COMMANDS: ReadonlySet<string> = new Set([
   'createStream',
   'deleteStream',
   'closeStream',

@@ -5,6 +5,7 @@ import {
   type MediaMessage,
   type RtmpMessage,
 } from '@rtmp/messages';
+import { STREAM_COMMANDS } from '../net-streams';
 import { FINDING_KINDS, type Finding, type FindingCode } from './findings';
 import { StreamChecks } from './stream-checks';
 
@@ -36,31 +37,20 @@ const SAMPLE_EVERY_MS = 100;
 /** PingRequests in a row without a PingResponse that make a finding (one may cross an answer). */
 const UNANSWERED_PINGS = 3;
 
-/** Commands a client sends that RTMP servers know (Adobe's, FMLE's, and the answers to server calls). */
+/** Commands a client sends that RTMP servers know: the NetStream ones, and Adobe's and FMLE's others. */
 const KNOWN_COMMANDS = new Set([
-  'connect',
-  'call',
-  'close',
-  'createStream',
-  'deleteStream',
-  'closeStream',
-  'releaseStream',
-  'FCPublish',
-  'FCUnpublish',
-  'FCSubscribe',
-  'FCUnsubscribe',
-  'publish',
-  'play',
-  'play2',
-  'pause',
-  'seek',
-  'receiveAudio',
-  'receiveVideo',
-  'getStreamLength',
-  '_checkbw',
-  '_result',
-  '_error',
-  'onStatus',
+  ...STREAM_COMMANDS,
+  ...[
+    'connect',
+    'call',
+    'close',
+    'FCSubscribe',
+    'FCUnsubscribe',
+    '_checkbw',
+    '_result',
+    '_error',
+    'onStatus',
+  ],
 ]);
 
 /**
