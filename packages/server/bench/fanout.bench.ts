@@ -299,11 +299,34 @@ for (const players of flags.players.split(',').map(Number)) {
   }
 }
 console.table(rows);
-// Ratios of our CPU per delivered MB to each peer's, per player count (below 1: we spend less).
+// Ratios of our CPU per delivered MB to each peer's, per player count (below 1: we spend less),
+// and a verdict per goal of the performance issue that this run can judge.
+type Row = (typeof rows)[number];
+const rowOf = (server: string, players: number): Row | undefined =>
+  rows.find((row) => row.players === players && row.server === server);
+const verdict = (goal: string, value: number, limit: number, unit = '×') =>
+  console.log(
+    `  ${value <= limit ? 'met    ' : 'NOT met'} ${goal}: ${value.toFixed(2)}${unit} (limit ${limit}${unit})`,
+  );
 for (const players of new Set(rows.map((row) => row.players))) {
-  const cpu = (server: string) =>
-    Number(rows.find((row) => row.players === players && row.server === server)?.['CPU ms/MB']);
-  const peers = flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx'];
-  const ratios = peers.map((peer) => `${peer} ${(cpu('ours') / cpu(peer)).toFixed(2)}×`);
-  console.log(`${players} players: our CPU per delivered MB vs ${ratios.join(', ')}`);
+  const ours = rowOf('ours', players);
+  if (ours === undefined) continue;
+  const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx']).filter((peer) => rowOf(peer, players));
+  const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
+    Number(ours[field]) / Number(rowOf(peer, players)![field]);
+  console.log(
+    `${players} players: our CPU per delivered MB vs ${peers.map((peer) => `${peer} ${ratio(peer, 'CPU ms/MB').toFixed(2)}×`).join(', ')}`,
+  );
+  if (flags.viewers === 'ws') {
+    if (rowOf('nms', players)) verdict('WebSocket-FLV CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 0.7);
+    continue;
+  }
+  if ((players === 50 || players === 200) && rowOf('nginx', players)) {
+    verdict('fan-out CPU/MB vs nginx', ratio('nginx', 'CPU ms/MB'), 1.0);
+    verdict('p50 vs nginx', ratio('nginx', 'p50 ms'), 2);
+    verdict('p99 vs nginx', ratio('nginx', 'p99 ms'), 2);
+  }
+  if ((players === 10 || players === 50) && rowOf('nms', players))
+    verdict('low fan-out CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 1.0);
+  if (players === 200) verdict('peak RSS', Number(ours['peak RSS MB']), 64, ' MB');
 }
