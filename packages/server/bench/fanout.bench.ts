@@ -196,22 +196,26 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     let measureFrom = Number.POSITIVE_INFINITY;
     let audioTime = 0;
     const started = performance.now();
-    const sendDue = async (until: number) => {
-      while (sequence <= until) {
-        const timestamp = Math.round((sequence * 1000) / FPS);
-        await publisher.writeVideo(timestamp, videoFrame(sequence));
-        while (audioTime <= timestamp) {
+    // Each message leaves when its own time comes, audio and video interleaved as an encoder
+    // sends them (not an audio frame tagging along with each video frame).
+    const sendDue = async (nowMs: number) => {
+      for (;;) {
+        const videoAt = (sequence * 1000) / FPS;
+        if (Math.min(videoAt, audioTime) > nowMs) return;
+        if (audioTime < videoAt) {
           await publisher.writeAudio(Math.round(audioTime), AUDIO_FRAME);
           audioTime += 1024 / 44.1;
+        } else {
+          await publisher.writeVideo(Math.round(videoAt), videoFrame(sequence));
+          sequence++;
         }
-        sequence++;
       }
     };
     // The publisher keeps real time (times the speed) on its own timer while players join.
     let stopped = false;
     const pump = (async () => {
       while (!stopped) {
-        await sendDue(Math.floor((((performance.now() - started) * speed) / 1000) * FPS));
+        await sendDue((performance.now() - started) * speed);
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
     })();

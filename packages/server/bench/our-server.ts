@@ -1,6 +1,6 @@
 // Our RtmpServer alone, as the fan-out benchmark runs it: node --import tsx our-server.ts <port>
 // MERGE_MS overrides fanOutMergeMs (0 turns merged writes off); PUSH_TO and PUSHES add relay pushes;
-// RECORD_DIR records.
+// AUDIO_HOLD_MS overrides fanOutAudioHoldMs; RECORD_DIR records.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFlvHeader, encodeFlvTag, messageToFlvTag } from '@rtmp/flv';
@@ -28,6 +28,9 @@ const server = new RtmpServer({
   maxConnectionsPerAddress: 10_000,
   ...(recordDir === undefined ? {} : { observe: { message: record } }),
   ...(process.env['MERGE_MS'] === undefined ? {} : { fanOutMergeMs: Number(process.env['MERGE_MS']) }),
+  ...(process.env['AUDIO_HOLD_MS'] === undefined
+    ? {}
+    : { fanOutAudioHoldMs: Number(process.env['AUDIO_HOLD_MS']) }),
   // PUSH_TO and PUSHES: the stream is also pushed PUSHES times to PUSH_TO (as bench-0, bench-1, ...).
   ...(process.env['PUSH_TO'] === undefined
     ? {}

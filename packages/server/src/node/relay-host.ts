@@ -56,7 +56,7 @@ export function relayHost(
         } catch {
           // An observer's bug does not stop the relay.
         }
-        hub.fanOut(live, message, info, now, batcher.hold(live));
+        hub.fanOut(live, message, info, now, batcher.hold(live, message.typeId === 8 && live.hasVideo));
       }),
   };
 }

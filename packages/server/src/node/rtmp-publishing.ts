@@ -118,6 +118,12 @@ export class ConnectionPublishing {
       return;
     }
     connection.observe(() => connection.options.observe?.message?.(stream.key, message));
-    connection.hub.fanOut(stream, message, info, now, connection.batcher.hold(stream));
+    connection.hub.fanOut(
+      stream,
+      message,
+      info,
+      now,
+      connection.batcher.hold(stream, message.typeId === 8 && stream.hasVideo),
+    );
   }
 }

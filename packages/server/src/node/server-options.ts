@@ -72,6 +72,13 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    */
   readonly fanOutMergeMaxMessages?: number;
   /**
+   * An audio message of a stream with video waits for the stream's next video message, this long
+   * at most, and leaves with it in one write per player: half the writes, and players buffer by
+   * timestamp, so nothing is heard late. Video is never held by it. 0 sends audio at once.
+   * @default 40 (a bit over one video interval at 25-30 fps)
+   */
+  readonly fanOutAudioHoldMs?: number;
+  /**
    * Relaying: every published stream also published to other servers (`relay.push`, with
    * reconnects and a bounded queue each), and the loop rule (`rtmpRelayVia`). Destinations can
    * also be added while a stream runs ({@link RtmpServer.push}).
@@ -166,6 +173,7 @@ export const RTMP_SERVER_DEFAULTS = {
   fanOutMergeMs: 35,
   fanOutMergeMinPlayers: 100,
   fanOutMergeMaxMessages: 8,
+  fanOutAudioHoldMs: 40,
   gopCacheMaxMessages: DEFAULT_GOP_CACHE_MAX_MESSAGES,
   gopCacheMaxBytes: DEFAULT_GOP_CACHE_MAX_BYTES,
   maxTracksPerStream: DEFAULT_MAX_TRACKS_PER_STREAM,

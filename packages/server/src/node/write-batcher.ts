@@ -4,6 +4,8 @@ import type { Socket } from 'node:net';
 export interface HeldWrites {
   readonly sockets: Set<Socket>;
   messages: number;
+  /** Everything held since the last release is audio of a stream that has video. */
+  audioOnly: boolean;
 }
 
 /** When held writes leave. */
@@ -14,6 +16,8 @@ export interface MergeWindow {
   readonly fanOutMergeMinPlayers: number;
   /** A group's writes leave once it has held this many messages. */
   readonly fanOutMergeMaxMessages: number;
+  /** Audio of a stream with video waits this long at most for the next video message; 0: never. */
+  readonly fanOutAudioHoldMs: number;
 }
 
 /**
@@ -42,28 +46,37 @@ export class WriteBatcher {
       work();
     } finally {
       this.#batching = false;
-      const { fanOutMergeMs, fanOutMergeMinPlayers, fanOutMergeMaxMessages } = this.window;
+      const { fanOutMergeMs, fanOutMergeMinPlayers, fanOutMergeMaxMessages, fanOutAudioHoldMs } = this.window;
+      let wait = Number.POSITIVE_INFINITY;
       for (const held of this.#held) {
-        if (
+        // Audio rides with the next video message (players buffer by timestamp): one write, not two.
+        if (held.audioOnly && fanOutAudioHoldMs > 0) wait = Math.min(wait, fanOutAudioHoldMs);
+        else if (
           fanOutMergeMs === 0 ||
           held.sockets.size < fanOutMergeMinPlayers ||
           held.messages >= fanOutMergeMaxMessages
         )
           this.#release(held);
+        else wait = Math.min(wait, fanOutMergeMs);
       }
       if (this.#held.size === 0)
         this.releaseAll(); // nothing held: no window either
-      else this.#timer ??= setTimeout(() => this.releaseAll(), fanOutMergeMs);
+      else this.#timer ??= setTimeout(() => this.releaseAll(), wait);
     }
   }
 
-  /** A group (a stream) writes one more message in this batch: cork its sockets into what this returns. */
-  hold(group: object): HeldWrites {
+  /**
+   * A group (a stream) writes one more message in this batch: cork its sockets into what this
+   * returns. `audio`: the message is audio of a stream that has video (it may wait for the video).
+   */
+  hold(group: object, audio = false): HeldWrites {
     let held = this.#groups.get(group);
     if (held === undefined) {
-      held = { sockets: new Set(), messages: 0 };
+      held = { sockets: new Set(), messages: 0, audioOnly: true };
       this.#groups.set(group, held);
     }
+    if (held.messages === 0) held.audioOnly = audio;
+    else held.audioOnly &&= audio;
     this.#held.add(held);
     held.messages++;
     return held;
