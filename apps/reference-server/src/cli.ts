@@ -38,6 +38,8 @@ players play the same URL.
   --chunk-size BYTES     outgoing chunk size (default 4096)
   --merge-ms MS          hold writes to streams of 100+ players this long, saving syscalls
                          (default 35; 0 off)
+  --audio-hold-ms MS     audio of a stream with video waits up to MS for the next video message
+                         and leaves with it, one write per player (default 40; 0 off)
   --fault SPEC           play a hostile or unusual server to matching connections; repeat it.
                          SPEC = KIND[=VALUE][@T[+D]][,role=publisher|player][,stream=NAME][,conn=N]
                          times after publish/play (5s, 500ms): drop@T, rst@T, stall@T+D,
@@ -92,6 +94,7 @@ const { values } = (() => {
         'player-queue': { type: 'string' },
         'chunk-size': { type: 'string' },
         'merge-ms': { type: 'string' },
+        'audio-hold-ms': { type: 'string' },
         report: { type: 'string' },
         fault: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
@@ -126,6 +129,7 @@ const limits = Object.fromEntries(
     maxPlayerQueueBytes: integer('player-queue', 65_536, 2 ** 31),
     chunkSize: integer('chunk-size', 128, 0x7fffffff),
     fanOutMergeMs: integer('merge-ms', 0, 1000),
+    fanOutAudioHoldMs: integer('audio-hold-ms', 0, 1000),
   }).filter(([, value]) => value !== undefined),
 );
 const level = (values['log-level'] ?? 'warn') as LogLevel;
