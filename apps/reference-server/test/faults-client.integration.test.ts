@@ -43,6 +43,17 @@ function pump(publisher: RtmpPublisher, size = 64) {
   };
 }
 
+/** A publisher of `name` pumping frames of `size` bytes, and a second connection to play from. */
+async function publishedWithPlayer(server: ReferenceServer, name: string, size: number) {
+  const publishing = await connect(`${server.url}/live`);
+  defer(() => publishing.close());
+  const frames = pump(await publishing.publish(name), size);
+  defer(() => frames.stop());
+  const playing = await connect(`${server.url}/live`);
+  defer(() => playing.close());
+  return { publishing, playing };
+}
+
 const faultsOf = (server: ReferenceServer) =>
   server.report().connections.map((connection) => connection.faults);
 
@@ -103,12 +114,7 @@ describe('faults against @rtmp/client', () => {
     });
 
     const server = await serverWith('chunk-size=200@150ms,role=player');
-    const publishing = await connect(`${server.url}/live`);
-    defer(() => publishing.close());
-    const frames = pump(await publishing.publish('cam'), 1000);
-    defer(() => frames.stop());
-    const playing = await connect(`${server.url}/live`);
-    defer(() => playing.close());
+    const { playing } = await publishedWithPlayer(server, 'cam', 1000);
     const got: number[] = [];
     for await (const event of await playing.play('cam')) {
       if (event.type !== 'video') continue;
@@ -209,12 +215,7 @@ describe('faults against @rtmp/client', () => {
     // Our client raises windows below 4096 bytes to 4096 (no ack storms): a window=1000 fault
     // reports it, rightly. At 5000 it acknowledges as asked.
     const server = await serverWith('ping@30ms', 'window=5000');
-    const publishing = await connect(`${server.url}/live`);
-    defer(() => publishing.close());
-    const frames = pump(await publishing.publish('cam'), 2000);
-    defer(() => frames.stop());
-    const playing = await connect(`${server.url}/live`);
-    defer(() => playing.close());
+    const { playing } = await publishedWithPlayer(server, 'cam', 2000);
     const player = await playing.play('cam');
     const reading = (async () => {
       for await (const _ of player);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   deferCleanups,
+  ffmpegCopyArgs,
   ffmpegPublishArgs,
   packetHashes,
   peerAvailable,
@@ -32,10 +33,7 @@ function publish(server: ReferenceServer, flv: string, realtime = true) {
 
 /** ffmpeg playing live/cam into an FLV file (copying packets), until the stream or ffmpeg ends. */
 function play(server: ReferenceServer, out: string) {
-  const ffmpeg = startProcess('ffmpeg', [
-    ...['-hide_banner', '-loglevel', 'error', '-y', '-i', `${server.url}/live/cam`],
-    ...['-c', 'copy', '-f', 'flv', out],
-  ]);
+  const ffmpeg = startProcess('ffmpeg', ffmpegCopyArgs(`${server.url}/live/cam`, out));
   defer(() => ffmpeg.stop());
   return ffmpeg;
 }
@@ -143,22 +141,17 @@ describe.skipIf(!peerAvailable('ffmpeg'))('faults against FFmpeg 5.1', () => {
     expect(faultsOf(server)).toEqual([['ping@100ms'], ['ping@100ms']]);
   });
 
-  it('--fault from the CLI: a bad spec exits 1 saying what is wrong', async () => {
+  it.each([
+    [['--fault', 'explode@1s'], /fault "explode@1s": unknown kind "explode"/],
+    [['--fail-on', 'sometimes'], /--fail-on must be error or warning/],
+  ])('the CLI with %j exits 1 saying what is wrong', async (args, message) => {
     const cli = startProcess(
       'node',
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '..', 'src', 'cli.ts'),
-        '--port',
-        '0',
-        '--fault',
-        'explode@1s',
-      ],
+      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
       { cwd: join(import.meta.dirname, '..') },
     );
     defer(() => cli.stop());
     expect(await cli.exited).toBe(1);
-    expect(cli.stderr()).toMatch(/fault "explode@1s": unknown kind "explode"/);
+    expect(cli.stderr()).toMatch(message);
   });
 });
