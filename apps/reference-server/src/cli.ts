@@ -37,7 +37,7 @@ players play the same URL.
   --player-queue BYTES   a player's queue budget before frames are dropped (default 8388608)
   --chunk-size BYTES     outgoing chunk size (default 4096)
   --merge-ms MS          hold writes to streams of 100+ players this long, saving syscalls
-                         (default 35; 0 off)
+                         for latency (default 0: off)
   --audio-hold-ms MS     audio of a stream with video waits up to MS for the next video message
                          and leaves with it, one write per player (default 40; 0 off)
   --fault SPEC           play a hostile or unusual server to matching connections; repeat it.

@@ -17,6 +17,7 @@ import {
   waitForPort,
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
+import { bundledScript } from './bundled-script';
 import { processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -74,9 +75,7 @@ async function startServer(kind: string): Promise<Server> {
       : [
           process.execPath,
           ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-          '--import',
-          'tsx',
-          join(here, 'our-server.ts'),
+          await bundledScript(join(here, 'our-server.ts')),
           String(port),
         ];
   const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);

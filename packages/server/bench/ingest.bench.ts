@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
+import { bundledScript } from './bundled-script';
 import { processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -57,7 +58,7 @@ async function startServer(kind: string, recordDir: string | undefined): Promise
   const script =
     kind === 'nms'
       ? [join(here, 'nms-server.cjs')]
-      : ['--import', 'tsx', join(here, kind === 'floor' ? 'floor-server.ts' : 'our-server.ts')];
+      : [await bundledScript(join(here, kind === 'floor' ? 'floor-server.ts' : 'our-server.ts'))];
   // The child inherits the environment: RECORD_DIR turns our server's recording on.
   if (recordDir && kind === 'ours') process.env['RECORD_DIR'] = recordDir;
   else delete process.env['RECORD_DIR'];

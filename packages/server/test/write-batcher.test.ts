@@ -69,4 +69,18 @@ describe('WriteBatcher', () => {
     batcher.releaseAll();
     expect(b.corked).toBe(0);
   });
+
+  it('a merge window shorter than the audio hold already armed still ends on time', () => {
+    vi.useFakeTimers();
+    const batcher = new WriteBatcher({ ...WINDOW, fanOutMergeMs: 5, fanOutMergeMinPlayers: 1 });
+    const [audioOnly, video] = [{}, {}];
+    const [a, b] = [fakeSocket(), fakeSocket()];
+    batcher.batch(() => WriteBatcher.cork(batcher.hold(audioOnly, true), a)); // held up to 40 ms
+    vi.advanceTimersByTime(10);
+    batcher.batch(() => WriteBatcher.cork(batcher.hold(video, false), b)); // merged for 5 ms
+    vi.advanceTimersByTime(4);
+    expect(b.corked).toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(b.corked).toBe(0); // at 15 ms, not at the audio's 40
+  });
 });

@@ -32,6 +32,8 @@ export class WriteBatcher {
   readonly #groups = new WeakMap<object, HeldWrites>();
   #batching = false;
   #timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (Date.now() ms). */
+  #deadline = Number.POSITIVE_INFINITY;
 
   constructor(private readonly window: MergeWindow) {}
 
@@ -61,7 +63,7 @@ export class WriteBatcher {
       }
       if (this.#held.size === 0)
         this.releaseAll(); // nothing held: no window either
-      else this.#timer ??= setTimeout(() => this.releaseAll(), wait);
+      else this.#arm(wait);
     }
   }
 
@@ -89,10 +91,20 @@ export class WriteBatcher {
     held.sockets.add(socket);
   }
 
+  /** Held writes leave in `wait` ms at the latest: a video message held after held audio must not wait out the audio's longer hold. */
+  #arm(wait: number): void {
+    const deadline = Date.now() + wait;
+    if (this.#timer !== undefined && this.#deadline <= deadline) return;
+    clearTimeout(this.#timer);
+    this.#deadline = deadline;
+    this.#timer = setTimeout(() => this.releaseAll(), wait);
+  }
+
   /** Lets every held write leave now. */
   releaseAll(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#deadline = Number.POSITIVE_INFINITY;
     for (const held of this.#held) this.#release(held);
   }
 
