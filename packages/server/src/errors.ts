@@ -15,7 +15,9 @@ export type RtmpServerErrorCode =
   /** A publisher sent more tracks than `maxTracksPerStream`: its connection is closed. */
   | 'SERVER_TOO_MANY_TRACKS'
   /** A publisher sent media whose header does not parse (a multitrack size past the end, ...): its connection is closed. */
-  | 'SERVER_BAD_MEDIA';
+  | 'SERVER_BAD_MEDIA'
+  /** Another node of the stream registry claimed the name first (a race): this node's publisher is closed. */
+  | 'SERVER_REGISTRY_CONFLICT';
 
 const MARK = Symbol.for('@rtmp/server/RtmpServerError');
 const RTMP_ERROR_MARK = Symbol.for('@rtmp/error');

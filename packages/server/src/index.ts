@@ -46,6 +46,11 @@ export {
 export type { ConnectionControl } from './node/connection-control';
 export { diagnostics } from './node/diagnostics';
 export { HttpFlv, type HttpFlvOptions } from './node/http-flv';
+export {
+  REGISTRY_DEFAULTS,
+  type RegistryOptions,
+  type RegistryStatus,
+} from './node/registry-link';
 export { type PushTarget, RELAY_DEFAULTS, type RelayOptions } from './node/relays';
 export {
   type ConnectionInfo,
@@ -66,3 +71,4 @@ export {
   ENHANCED_RTMP_SERVER_CAPABILITIES,
   type ServerSessionOptions,
 } from './server-session-options';
+export { MemoryStreamRegistry, type StreamRegistry, type StreamRegistryEntry } from './stream-registry';

@@ -59,6 +59,8 @@ export interface StreamStats {
   readonly players: number;
   /** Its relays (pushes to other servers), with their state and figures; none when not relayed. */
   readonly relays?: readonly RelayStats[];
+  /** With a stream registry (`RtmpServer`'s `registry` option): the node that publishes it. */
+  readonly node?: string;
   /** Each subscriber: where from, bytes waiting in its queue, messages dropped. */
   readonly playerDetails: readonly { remoteAddress: string; queuedBytes: number; dropped: number }[];
 }

@@ -1,6 +1,5 @@
 // Edges: a stream nobody publishes here pulled from its origin (ours or nginx-rtmp) on demand.
-import { connect, type PlayerEvent } from '@rtmp/client';
-import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
+import { connect } from '@rtmp/client';
 import {
   deferCleanups,
   ffmpegPublishArgs,
@@ -16,72 +15,9 @@ import {
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { frameIndex, frames, play, publishing, server } from './live-helpers';
 
 const defer = deferCleanups(afterEach);
-
-async function server(options: RtmpServerOptions = {}) {
-  const rtmp = new RtmpServer({ port: 0, ...options });
-  const { url, port } = await rtmp.listen();
-  defer(() => rtmp.close());
-  return { server: rtmp, url, port };
-}
-
-const CONFIG = Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]);
-const frame = (index: number) => {
-  const body = new Uint8Array(64);
-  body.set([index % 30 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
-const frameIndex = (payload: Uint8Array) =>
-  payload[1] === 1 ? new DataView(payload.buffer, payload.byteOffset).getUint32(5) : -1;
-
-/** Publishes frames to `url/name` until the returned `stop()`, 10 ms apart. */
-async function publishing(url: string, name: string) {
-  const connection = await connect(url);
-  defer(() => connection.close());
-  const publisher = await connection.publish(name);
-  await publisher.writeVideo(0, CONFIG);
-  let stopped = false;
-  const running = (async () => {
-    for (let index = 0; !stopped; index++) {
-      await publisher.writeVideo(index * 33, frame(index));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopped = true;
-      await running;
-      await publisher.close();
-    },
-  };
-}
-
-/** Plays `url/name`, yielding frame indexes and stream states as labels. */
-async function play(url: string, name: string) {
-  const connection = await connect(url);
-  defer(() => connection.close());
-  const player = await connection.play(name);
-  const seen: string[] = [];
-  const events = player[Symbol.asyncIterator]();
-  const until = async (done: (seen: string[]) => boolean) => {
-    while (!done(seen)) {
-      const next = await events.next();
-      if (next.done) return true;
-      const event: PlayerEvent = next.value;
-      if (event.type === 'video' && frameIndex(event.payload) >= 0)
-        seen.push(`F${frameIndex(event.payload)}`);
-      if (event.type === 'stream') seen.push(event.state);
-      if (event.type === 'status') seen.push(event.info.code);
-    }
-    return false;
-  };
-  return { connection, seen, until };
-}
-
-const frames = (seen: string[]) =>
-  seen.filter((label) => label.startsWith('F')).map((label) => Number(label.slice(1)));
 
 describe('pull (edge)', () => {
   it('an edge pulls from an origin for its players (one pull for all); the origin unpublish ends them with StreamEOF', async () => {

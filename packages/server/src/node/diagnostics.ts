@@ -1,5 +1,6 @@
 import { type Channel, channel } from 'node:diagnostics_channel';
 import type { Refusal } from '../hooks';
+import type { RegistryStatus } from './registry-link';
 
 /**
  * `node:diagnostics_channel` channels the server publishes on (subscribe with
@@ -22,6 +23,8 @@ export const diagnostics = {
    * reconnects, error? }` (`url` without its query string).
    */
   relay: channel('rtmp:server:relay'),
+  /** A {@link RegistryStatus} when the stream registry becomes unreachable or reachable again. */
+  registry: channel('rtmp:server:registry'),
   /** `{ remoteAddress, error }` when a client breaks the protocol. */
   error: channel('rtmp:server:error'),
 } as const;

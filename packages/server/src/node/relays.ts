@@ -5,7 +5,7 @@ import type { ConnectRequest } from '@rtmp/messages';
 import { RtmpServerError } from '../errors';
 import type { RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
-import type { RelayStats } from '../relay-stats';
+import type { RelayState, RelayStats } from '../relay-stats';
 import type { Subscriber } from '../subscriber';
 import { type PullHost, RelayPull } from './relay-pull';
 import { type PushHub, RelayPush } from './relay-push';
@@ -45,6 +45,11 @@ export interface RelayOptions {
   readonly pull?: string | ((app: string, name: string) => string | undefined | Promise<string | undefined>);
   /** A pull stops this long after its last local player left, in ms. @default 5000 */
   readonly pullIdleMs?: number;
+  /**
+   * Failed attempts in a row after which a pull gives up (its players' stream ends).
+   * @default Infinity (3 when the origin comes from a stream registry)
+   */
+  readonly pullAttempts?: number;
   /** Reconnect waits (see `keepConnected`), in ms. @default 500 and 30000 */
   readonly minDelayMs?: number;
   readonly maxDelayMs?: number;
@@ -122,13 +127,30 @@ export class Relays {
         }
         const via = [...relayVia(player.connect), this.id].join(',');
         const info = { ...player, query: '', remoteAddress: publicUrl(url) };
-        const started = new RelayPull(this.hub, stream, info, url, this.#connectOptions(via));
+        const options = {
+          ...this.#connectOptions(via),
+          ...(this.options.pullAttempts === undefined ? {} : { maxAttempts: this.options.pullAttempts }),
+        };
+        const started = new RelayPull(this.hub, stream, info, url, options);
         this.#pulls.set(stream, started);
         void started.done.then(() => {
           if (this.#pulls.get(stream) === started && started.state === 'stopped') this.#pulls.delete(stream);
           this.hub.release(stream);
         });
       });
+  }
+
+  /** Where the pull of `stream` stands: `resolving` while its origin is being looked up. */
+  pullState(stream: LiveStream<StreamSource>): RelayState | 'resolving' | undefined {
+    if (!this.#pulls.has(stream)) return undefined;
+    return this.#pulls.get(stream)?.state ?? 'resolving';
+  }
+
+  /** The pulls under way, with their streams. */
+  pulls(): [LiveStream<StreamSource>, RelayPull][] {
+    return [...this.#pulls].filter(
+      (entry): entry is [LiveStream<StreamSource>, RelayPull] => entry[1] !== undefined,
+    );
   }
 
   /** Whether streams that are not here are pulled from an origin (`relay.pull` is set). */

@@ -13,6 +13,7 @@ import type { ConnectionControl } from './connection-control';
 import { diagnostics, report } from './diagnostics';
 import { Liveness } from './liveness';
 import { PeerFlow } from './peer-flow';
+import type { RegistryLink } from './registry-link';
 import type { Relays } from './relays';
 import { ConnectionPlayback } from './rtmp-playback';
 import { ConnectionPublishing, type StreamSource } from './rtmp-publishing';
@@ -29,6 +30,8 @@ export interface ConnectionHost {
   readonly access: AccessRules;
   readonly adobeAuth: AdobeAuth | undefined;
   readonly relays: Relays;
+  /** The stream registry this server shares with other nodes, if any. */
+  readonly registry: RegistryLink | undefined;
   refused(refusal: Refusal): void;
   forget(connection: RtmpConnection): void;
 }
@@ -373,7 +376,7 @@ export class RtmpConnection {
     };
   }
 
-  /** A publish or play's verdict: the relay loop rule, then the access rules, then the hook. */
+  /** A publish or play's verdict: the relay loop rule, the access rules, the hook, then the stream registry. */
   #verdict(action: 'publish' | 'play', info: RequestInfo): Verdict | Promise<Verdict> | undefined {
     const loop = this.server.relays.loop(this.#connect);
     const publish = action === 'publish';
@@ -387,7 +390,12 @@ export class RtmpConnection {
       return publish
         ? { allow: false, description: 'this address may not publish', code: 'NetStream.Publish.Denied' }
         : { allow: false, description: 'this address may not play' };
-    return publish ? this.options.onPublish?.(info) : this.options.onPlay?.(info);
+    const hook = publish ? this.options.onPublish?.(info) : this.options.onPlay?.(info);
+    const { registry } = this.server;
+    if (registry === undefined) return hook;
+    return Promise.resolve(hook).then((verdict) =>
+      registry.admit(action, this.key(info.name), info, verdict ?? true),
+    );
   }
 
   /** Whether the access rules let this address `action`; a denial is reported as a refusal. */

@@ -11,6 +11,7 @@ import type { ConnectionControl } from './connection-control';
 import { diagnostics, report } from './diagnostics';
 import { HttpFlv } from './http-flv';
 import { listenOn } from './listen-on';
+import { REGISTRY_DEFAULTS, RegistryLink, type RegistryStatus } from './registry-link';
 import { relayHost } from './relay-host';
 import { Relays } from './relays';
 import { RtmpConnection } from './rtmp-connection';
@@ -55,6 +56,8 @@ export class RtmpServer {
   readonly http: HttpFlv;
   /** @internal Write batching for the players' sockets. */
   readonly batcher: WriteBatcher;
+  /** @internal The stream registry shared with other nodes (`registry` option). */
+  readonly registry: RegistryLink | undefined;
 
   constructor(options: RtmpServerOptions = {}) {
     this.#options = resolveOptions(options);
@@ -62,12 +65,33 @@ export class RtmpServer {
     this.hub = new StreamHub(this.#options, {
       published: (stream, remoteAddress) => report(diagnostics.publish, () => ({ stream, remoteAddress })),
       subscribed: (stream, remoteAddress) => report(diagnostics.play, () => ({ stream, remoteAddress })),
-      started: (stream) => this.relays.started(stream),
-      ended: (stream) => this.relays.ended(stream),
+      started: (stream) => {
+        this.relays.started(stream);
+        this.registry?.started(stream);
+      },
+      ended: (stream) => {
+        this.relays.ended(stream);
+        this.registry?.ended(stream);
+      },
       unsubscribed: (stream) => this.relays.unsubscribed(stream),
     });
     this.http = new HttpFlv(this, options.http);
-    this.relays = new Relays(options.relay ?? {}, relayHost(this.hub, this.batcher, this.#options));
+    // With a stream registry, streams not here are pulled from the node it names (unless relay.pull decides).
+    const relay = options.relay ?? {};
+    const pullFromRegistry = options.registry !== undefined && relay.pull === undefined;
+    this.relays = new Relays(
+      pullFromRegistry
+        ? {
+            pullAttempts: REGISTRY_DEFAULTS.pullAttempts,
+            ...relay,
+            pull: (app, name) => this.registry!.resolve(app, name),
+          }
+        : relay,
+      relayHost(this.hub, this.batcher, this.#options),
+    );
+    this.registry = options.registry
+      ? new RegistryLink(options.registry, this.relays.id, this.relays, this.hub)
+      : undefined;
 
     this.access = new AccessRules(options.access ?? []);
     this.adobeAuth = options.adobeAuth ? new AdobeAuth(options.adobeAuth) : undefined;
@@ -81,6 +105,10 @@ export class RtmpServer {
   async listen(): Promise<{ host: string; port: number; url: string }> {
     const [first, ...others] = this.#hosts();
     const bound = await listenOn(this.#server, this.#options.port, first!, 'rtmp');
+    const reachable = bound.host === '0.0.0.0' || bound.host === '::' ? '127.0.0.1' : bound.host;
+    this.registry?.listening(
+      `rtmp://${reachable.includes(':') ? `[${reachable}]` : reachable}:${bound.port}`,
+    );
     for (const host of others) {
       const server = createServer((socket) => this.#accept(socket));
       this.#moreServers.push(server);
@@ -116,18 +144,29 @@ export class RtmpServer {
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
     this.batcher.releaseAll();
+    const registry = this.registry?.close();
     const relays = this.relays.stopAll();
     for (const connection of this.#connections) connection.close();
-    await Promise.all([relays, this.http.close()]);
+    await Promise.all([relays, registry, this.http.close()]);
     await Promise.all(closed);
   }
 
-  /** Live streams with their figures (and their relays'). */
+  /** Live streams with their figures (and their relays', and with a registry the node that publishes each). */
   stats(): StreamStats[] {
     return [...this.hub.streams.values()].map((stream) => {
       const relays = this.relays.of(stream);
-      return relays.length === 0 ? stream.stats() : { ...stream.stats(), relays };
+      const node = this.registry?.nodeOf(stream.key);
+      return {
+        ...stream.stats(),
+        ...(relays.length === 0 ? {} : { relays }),
+        ...(node === undefined ? {} : { node }),
+      };
     });
+  }
+
+  /** Where this node stands with its stream registry (`registry` option): its id, reachable or not. */
+  get registryStatus(): RegistryStatus | undefined {
+    return this.registry?.status;
   }
 
   /**

@@ -7,6 +7,7 @@ import { DEFAULT_MAX_TRACKS_PER_STREAM } from '../live-stream';
 import type { ServerSessionOptions } from '../server-session-options';
 import type { AdobeAuthOptions } from './adobe-auth';
 import type { HttpFlvOptions } from './http-flv';
+import type { RegistryOptions } from './registry-link';
 import type { RelayOptions } from './relays';
 
 /** Options of {@link RtmpServer}. */
@@ -79,6 +80,13 @@ export interface RtmpServerOptions extends ServerSessionOptions {
    * @default 40 (a bit over one video interval at 25-30 fps)
    */
   readonly fanOutAudioHoldMs?: number;
+  /**
+   * Joins a multi-node deployment (worker processes, machines) through a shared stream registry:
+   * streams published here are announced with `advertise`, a name another node publishes is
+   * refused, and a player asking for a stream another node publishes gets it through one relay pull
+   * per node (unless `relay.pull` is set, which then decides).
+   */
+  readonly registry?: RegistryOptions;
   /**
    * Relaying: every published stream also published to other servers (`relay.push`, with
    * reconnects and a bounded queue each), and the loop rule (`rtmpRelayVia`). Destinations can
