@@ -23,6 +23,8 @@ const ALLOWED = {
     '@rtmp/flv',
     '@rtmp/client',
   ],
+  // Beside the server: a StreamRegistry implementation.
+  '@rtmp/registry-redis': ['@rtmp/server'],
   // Test-only, never published; it may drive any layer and any peer.
   '@rtmp/test-helpers': [
     '@rtmp/amf0',
@@ -36,7 +38,7 @@ const ALLOWED = {
 };
 /** `node:` modules a sans-IO core may use anyway; client/server may use any under `src/node/`. */
 const NODE_BUILTINS_ALLOWED = { '@rtmp/handshake': ['node:crypto'] };
-const IO_PACKAGES = new Set(['@rtmp/client', '@rtmp/server', '@rtmp/flv']);
+const IO_PACKAGES = new Set(['@rtmp/client', '@rtmp/server', '@rtmp/flv', '@rtmp/registry-redis']);
 const TEST_ONLY = new Set(['@rtmp/test-helpers']);
 
 const IMPORT_RE =

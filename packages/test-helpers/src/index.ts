@@ -29,9 +29,11 @@ export {
   type ManagedProcess,
   type NginxRtmp,
   peerAvailable,
+  type RedisServer,
   runProcess,
   startNginxRtmp,
   startProcess,
+  startRedis,
   waitForPort,
 } from './peers';
 export { readmeShows, readmeSynopsis, runReadmeSynopsis } from './readme';

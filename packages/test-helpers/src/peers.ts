@@ -233,3 +233,58 @@ rtmp {
     };
   }
 }
+
+/** A redis-server started for a test (loopback, ephemeral port, nothing saved to disk). */
+export interface RedisServer {
+  readonly port: number;
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly pid: number;
+  /** Stops it (SIGTERM); `start()` again brings it back on the same port, empty. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+/** Starts Debian's `redis-server` on a free loopback port (retried if the port was taken meanwhile). */
+export async function startRedis(): Promise<RedisServer> {
+  let proc: ManagedProcess | undefined;
+  let port = 0;
+  const launch = async () => {
+    proc = startProcess('redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
+    const started = proc;
+    await Promise.race([
+      waitForPort(port),
+      started.exited.then((code) => {
+        throw new Error(`redis-server exited with ${code}: ${started.stdout()}${started.stderr()}`);
+      }),
+    ]);
+  };
+  for (let attempt = 0; ; attempt++) {
+    port = await freePort();
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      await proc?.stop();
+      if (attempt >= 3) throw error; // else the port was taken between freePort() and the bind
+    }
+  }
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return proc!.child.pid!;
+    },
+    stop: () => proc!.stop(),
+    start: launch,
+  };
+}
