@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { RedisStreamRegistry } from '@rtmp/registry-redis';
 import { atLeast, FINDING_KINDS, type FindingCode } from '@rtmp/server';
 import { firstRunText } from './first-run';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log';
@@ -28,6 +29,14 @@ players play the same URL.
                          (URL = rtmp[s]://host[:port]/app); repeat for more destinations
   --pull URL             pull a stream nobody publishes here from URL/<stream> when a player
                          asks for it (an edge in front of the origin at URL)
+  --registry URL         join other nodes through a Redis stream registry (redis://HOST:PORT):
+                         a player on any node gets a stream published on any node (one pull per
+                         node); a name is published on one node at a time
+  --advertise URL        rtmp://HOST:PORT where the other nodes reach this one (default: the
+                         address it listens on; set it when the nodes are on several machines)
+  --node-id ID           this node's name in the registry and the statistics (default: random)
+  --registry-ttl-ms MS   a node's entries expire this long after it stops refreshing them, e.g.
+                         when it is killed (default 10000)
   --http-port PORT       the web side (0 picks a free port): the console at /, HTTP-FLV and
                          WebSocket-FLV at /<app>/<stream>.flv, /health, statistics under /api/
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health); each stream
@@ -59,6 +68,8 @@ examples:
                                                     watch at http://127.0.0.1:8000/
   rtmp-reference-server --port 0 --report r.json --fail-on error   (a CI job's server)
   rtmp-reference-server --fault drop@5s,role=publisher              (does your encoder reconnect?)
+  rtmp-reference-server --port 1935 --registry redis://10.0.0.5:6379 --advertise rtmp://10.0.0.7:1935
+                                                    (one node of several sharing their streams)
 
 On start it prints one JSON line to stdout: {"event":"listening","url":"rtmp://...",...}; on a
 terminal (and not with --log-format json) a short how-to follows it.
@@ -87,6 +98,10 @@ const { values } = (() => {
         'vod-dir': { type: 'string' },
         push: { type: 'string', multiple: true },
         pull: { type: 'string' },
+        registry: { type: 'string' },
+        advertise: { type: 'string' },
+        'node-id': { type: 'string' },
+        'registry-ttl-ms': { type: 'string' },
         'stats-port': { type: 'string' },
         'http-port': { type: 'string' },
         'max-connections': { type: 'string' },
@@ -155,7 +170,19 @@ if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-ke
   fail('--tls-port needs --tls-cert and --tls-key');
 }
 
+const registryTtlMs = integer('registry-ttl-ms', 300, 3_600_000);
+if (values.registry === undefined && (values.advertise ?? values['node-id'] ?? registryTtlMs) !== undefined)
+  fail('--advertise, --node-id and --registry-ttl-ms need --registry');
+if (values.registry !== undefined && !/^rediss?:\/\//.test(values.registry))
+  fail(`--registry must be a redis:// URL, got ${values.registry}`);
+if (values.advertise !== undefined && !/^rtmps?:\/\/[^/]+\/?$/.test(values.advertise))
+  fail(`--advertise must be rtmp://HOST:PORT, got ${values.advertise}`);
+const registry = values.registry === undefined ? undefined : new RedisStreamRegistry(values.registry);
+
 try {
+  // Redis that is down at start is not fatal: local streams are served and announced once it answers.
+  if (registry !== undefined)
+    await Promise.race([registry.ready(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   const server = await startReferenceServer({
     ...(tlsPort !== undefined
       ? {
@@ -179,6 +206,16 @@ try {
       ...(values.access !== undefined ? { access: values.access } : {}),
       ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
       ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
+      ...(registry !== undefined
+        ? {
+            registry: {
+              registry,
+              ...(values.advertise !== undefined ? { advertise: values.advertise } : {}),
+              ...(values['node-id'] !== undefined ? { nodeId: values['node-id'] } : {}),
+              ...(registryTtlMs !== undefined ? { ttlMs: registryTtlMs } : {}),
+            },
+          }
+        : {}),
       ...(values.push !== undefined || values.pull !== undefined
         ? {
             relay: {
@@ -200,6 +237,7 @@ try {
   if (process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
   const stop = async () => {
     await server.close();
+    await registry?.close();
     const report = server.report();
     if (values.report !== undefined) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
     const failing =

@@ -1,9 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
 import {
   type ConnectionControl,
   type ReconnectRequestOptions,
+  type RegistryStatus,
   RtmpServer,
   type RtmpServerOptions,
   type StreamStats,
@@ -329,6 +331,15 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
   });
   const address = await server.listen();
+  // The registry's state changes (this node's), in the log: unreachable once, then back.
+  const registryChanged = (message: unknown) => {
+    const status = message as RegistryStatus;
+    if (status.nodeId !== server.registryStatus?.nodeId) return;
+    if (status.state === 'unreachable')
+      log('warn', 'stream registry unreachable: serving local streams only', { error: status.error });
+    else log('info', 'stream registry reachable again: announcing local streams');
+  };
+  if (server.registryStatus !== undefined) subscribe('rtmp:server:registry', registryChanged);
   const tlsUrl = options.tls
     ? (await server.listenTls({ ...options.tls, host: address.host })).url
     : undefined;
@@ -339,6 +350,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     maxBytes: messageLog?.maxBytes ?? 0,
   });
 
+  /** With a stream registry: this node's id and whether the registry answers. */
+  const registryFigures = () =>
+    server.registryStatus === undefined ? {} : { registry: server.registryStatus };
+
   let stats: HttpServer | undefined;
   let statsUrl: string | undefined;
   if (options.statsPort !== undefined) {
@@ -346,7 +361,12 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
       const body =
         request.url === '/health'
           ? { ok: true }
-          : { ...server.traffic(), streams: server.stats(), messageLog: messageLogFigures() };
+          : {
+              ...server.traffic(),
+              ...registryFigures(),
+              streams: server.stats(),
+              messageLog: messageLogFigures(),
+            };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => stats!.listen(options.statsPort, address.host, resolve));
@@ -360,6 +380,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           server,
           () => ({
             ...server.traffic(),
+            ...registryFigures(),
             streams: server.stats(),
             messageLog: messageLogFigures(),
             clients: server.connectionList().map((connection) => ({
@@ -427,6 +448,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     },
     async close() {
       faults.stop();
+      unsubscribe('rtmp:server:registry', registryChanged);
       await server.close();
       await Promise.all(
         // A failed recording was logged when it failed; closing goes on.

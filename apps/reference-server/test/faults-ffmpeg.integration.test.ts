@@ -15,6 +15,7 @@ import {
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ReferenceServer, startReferenceServer } from '../src/index';
+import { startCliProcess } from './cli-process';
 
 const defer = deferCleanups(afterEach);
 
@@ -145,11 +146,7 @@ describe.skipIf(!peerAvailable('ffmpeg'))('faults against FFmpeg 5.1', () => {
     [['--fault', 'explode@1s'], /fault "explode@1s": unknown kind "explode"/],
     [['--fail-on', 'sometimes'], /--fail-on must be error or warning/],
   ])('the CLI with %j exits 1 saying what is wrong', async (args, message) => {
-    const cli = startProcess(
-      'node',
-      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
-      { cwd: join(import.meta.dirname, '..') },
-    );
+    const cli = startCliProcess(args);
     defer(() => cli.stop());
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toMatch(message);

@@ -24,7 +24,6 @@ import {
   runProcess,
   sampleFlv,
   selfSignedCertificate,
-  startProcess,
   toHex,
   waitFor,
 } from '@rtmp/test-helpers';
@@ -35,6 +34,7 @@ import {
   type ReferenceServer,
   startReferenceServer,
 } from '../src/index';
+import { listeningLine, startCliProcess } from './cli-process';
 
 const defer = deferCleanups(afterEach);
 /** An AVC sequence header (x264's 320x240 SPS and PPS). */
@@ -364,24 +364,14 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
 describe('rtmp-reference-server CLI', () => {
   /** The CLI on a free port with `args`, stopped after the test. */
   function runCli(args: string[]) {
-    const cli = startProcess(
-      'node',
-      ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
-      { cwd: join(import.meta.dirname, '..') },
-    );
+    const cli = startCliProcess(args);
     defer(() => cli.stop());
     return cli;
   }
   /** Starts the CLI with `args`; resolves with its first line, the listening event. */
   async function startCli(args: string[]) {
     const cli = runCli(args);
-    await waitFor(() => cli.stdout().includes('\n'), 15_000);
-    const listening = JSON.parse(cli.stdout().split('\n')[0]!) as {
-      event: string;
-      url: string;
-      stats: string;
-    };
-    return { cli, listening };
+    return { cli, listening: await listeningLine(cli) };
   }
 
   it('prints one machine-readable line with its URL, serves, and stops cleanly on SIGTERM', async () => {

@@ -1,0 +1,26 @@
+// The reference server's CLI as a child process, the way a CI job starts it (`--port 0` first).
+import { join } from 'node:path';
+import { type ManagedProcess, startProcess, waitFor } from '@rtmp/test-helpers';
+
+/** The CLI's first stdout line. */
+export interface ListeningLine {
+  readonly event: string;
+  readonly url: string;
+  readonly stats: string;
+  readonly http: string | null;
+}
+
+/** Starts the CLI with `--port 0` and `args`; the caller stops it. */
+export function startCliProcess(args: readonly string[]): ManagedProcess {
+  return startProcess(
+    'node',
+    ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
+    { cwd: join(import.meta.dirname, '..') },
+  );
+}
+
+/** Waits for the CLI's listening line (bounded) and reads it. */
+export async function listeningLine(cli: ManagedProcess): Promise<ListeningLine> {
+  await waitFor(() => cli.stdout().includes('\n'), 15_000);
+  return JSON.parse(cli.stdout().split('\n')[0]!) as ListeningLine;
+}
