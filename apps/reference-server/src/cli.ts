@@ -1,11 +1,14 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { RedisStreamRegistry } from '@rtmp/registry-redis';
-import { atLeast, FINDING_KINDS, type FindingCode } from '@rtmp/server';
+import { atLeast, ClusterStreamRegistry, FINDING_KINDS, type FindingCode } from '@rtmp/server';
 import { firstRunText } from './first-run';
 import { createLogger, LOG_LEVELS, type LogLevel } from './log';
-import { startReferenceServer } from './reference-server';
+import { type ReferenceServer, startReferenceServer } from './reference-server';
+import { privateListener, runPrimary, toPrimary } from './workers';
 
 const USAGE = `usage: rtmp-reference-server [options]
 
@@ -35,8 +38,11 @@ players play the same URL.
   --advertise URL        rtmp://HOST:PORT where the other nodes reach this one (default: the
                          address it listens on; set it when the nodes are on several machines)
   --node-id ID           this node's name in the registry and the statistics (default: random)
-  --registry-ttl-ms MS   a node's entries expire this long after it stops refreshing them, e.g.
-                         when it is killed (default 10000)
+  --registry-ttl-ms MS   a node's (or worker's) entries expire this long after it stops
+                         refreshing them, e.g. when it is killed (default 10000)
+  --workers N            N worker processes share the port (node:cluster; auto: one per core):
+                         a stream published to one plays from all; a worker that dies is
+                         restarted (default 1)
   --http-port PORT       the web side (0 picks a free port): the console at /, HTTP-FLV and
                          WebSocket-FLV at /<app>/<stream>.flv, /health, statistics under /api/
   --stats-port PORT      serve JSON statistics on http://HOST:PORT/ (and /health); each stream
@@ -99,6 +105,7 @@ const { values } = (() => {
         push: { type: 'string', multiple: true },
         pull: { type: 'string' },
         registry: { type: 'string' },
+        workers: { type: 'string' },
         advertise: { type: 'string' },
         'node-id': { type: 'string' },
         'registry-ttl-ms': { type: 'string' },
@@ -171,94 +178,130 @@ if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-ke
 }
 
 const registryTtlMs = integer('registry-ttl-ms', 300, 3_600_000);
-if (values.registry === undefined && (values.advertise ?? values['node-id'] ?? registryTtlMs) !== undefined)
-  fail('--advertise, --node-id and --registry-ttl-ms need --registry');
+if (values.registry === undefined && (values.advertise ?? values['node-id']) !== undefined)
+  fail('--advertise and --node-id need --registry');
 if (values.registry !== undefined && !/^rediss?:\/\//.test(values.registry))
   fail(`--registry must be a redis:// URL, got ${values.registry}`);
 if (values.advertise !== undefined && !/^rtmps?:\/\/[^/]+\/?$/.test(values.advertise))
   fail(`--advertise must be rtmp://HOST:PORT, got ${values.advertise}`);
-const registry = values.registry === undefined ? undefined : new RedisStreamRegistry(values.registry);
+const workers = values.workers === 'auto' ? availableParallelism() : (integer('workers', 1, 256) ?? 1);
+if (workers > 1 && values.registry !== undefined)
+  fail('--workers with --registry is not supported yet: run one process per node with --registry');
+if (workers > 1 && values.report !== undefined)
+  fail('--report with --workers is not supported: each worker has its own connections');
+const logger = createLogger(level, logFormat);
+/** A worker of `--workers N`: the primary holds the registry and prints the lines. */
+const worker = cluster.isWorker;
+if (workers > 1 && cluster.isPrimary) runPrimary(workers, logger);
+else await serve();
 
-try {
-  // Redis that is down at start is not fatal: local streams are served and announced once it answers.
-  if (registry !== undefined)
-    await Promise.race([registry.ready(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
-  const server = await startReferenceServer({
-    ...(tlsPort !== undefined
-      ? {
-          tls: {
-            port: tlsPort,
-            cert: readFileSync(values['tls-cert']!),
-            key: readFileSync(values['tls-key']!),
-          },
-        }
-      : {}),
-    host: values.host?.split(',') ?? '127.0.0.1',
-    port: port('port') ?? 1935,
-    ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
-    ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
-    ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
-    ...(values['http-port'] !== undefined ? { httpPort: port('http-port')! } : {}),
-    ...(values['any-name'] ? { namePattern: null } : {}),
-    ...(values.fault !== undefined ? { faults: values.fault } : {}),
-    server: {
-      ...limits,
-      ...(values.access !== undefined ? { access: values.access } : {}),
-      ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
-      ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
-      ...(registry !== undefined
+async function serve(): Promise<void> {
+  const registry = worker
+    ? new ClusterStreamRegistry()
+    : values.registry === undefined
+      ? undefined
+      : new RedisStreamRegistry(values.registry);
+  /** A worker's own port, where the other workers pull its streams from. */
+  const internal = worker ? await privateListener((socket) => server.handle(socket)) : undefined;
+  let server: ReferenceServer;
+
+  try {
+    // Redis that is down at start is not fatal: local streams are served and announced once it answers.
+    if (registry instanceof RedisStreamRegistry)
+      await Promise.race([registry.ready(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    server = await startReferenceServer({
+      ...(tlsPort !== undefined
         ? {
-            registry: {
-              registry,
-              ...(values.advertise !== undefined ? { advertise: values.advertise } : {}),
-              ...(values['node-id'] !== undefined ? { nodeId: values['node-id'] } : {}),
-              ...(registryTtlMs !== undefined ? { ttlMs: registryTtlMs } : {}),
+            tls: {
+              port: tlsPort,
+              cert: readFileSync(values['tls-cert']!),
+              key: readFileSync(values['tls-key']!),
             },
           }
         : {}),
-      ...(values.push !== undefined || values.pull !== undefined
-        ? {
-            relay: {
-              ...(values.push !== undefined ? { push: values.push } : {}),
-              ...(values.pull !== undefined ? { pull: values.pull } : {}),
-            },
-          }
-        : {}),
-    },
-    logger: createLogger(level, logFormat),
-    // Nobody reads the in-process API from the CLI: remember nothing per message or connection.
-    messageLog: false,
-    historyLength: 0,
-  });
-  process.stdout.write(
-    `${JSON.stringify({ event: 'listening', url: server.url, host: server.host, port: server.port, stats: server.statsUrl ?? null, http: server.httpUrl ?? null })}\n`,
-  );
-  // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
-  if (process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
-  const stop = async () => {
-    await server.close();
-    await registry?.close();
-    const report = server.report();
-    if (values.report !== undefined) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
-    const failing =
-      failOn === undefined
-        ? []
-        : Object.keys(report.summary).filter((code) =>
-            atLeast(FINDING_KINDS[code as FindingCode].severity, failOn),
-          );
-    process.stdout.write(
-      `${JSON.stringify({ event: 'stopped', recordings: server.recordings(), findings: report.summary, ...(failOn ? { failed: failing.length > 0 } : {}) })}\n`,
-    );
-    process.exit(failing.length > 0 ? FAILED_ON_FINDINGS : 0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  // A graceful drain: every client that honours Enhanced RTMP's ReconnectRequest moves its streams
-  // to a new connection (OBS and FFmpeg 8.1 do not; see the README).
-  process.on('SIGHUP', () => {
-    const asked = server.requestReconnect();
-    process.stdout.write(`${JSON.stringify({ event: 'reconnect-requested', connections: asked })}\n`);
-  });
-} catch (error) {
-  fail((error as Error).message);
+      host: values.host?.split(',') ?? '127.0.0.1',
+      port: port('port') ?? 1935,
+      ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
+      ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
+      ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
+      ...(values['http-port'] !== undefined ? { httpPort: port('http-port')! } : {}),
+      ...(values['any-name'] ? { namePattern: null } : {}),
+      ...(values.fault !== undefined ? { faults: values.fault } : {}),
+      server: {
+        ...limits,
+        ...(values.access !== undefined ? { access: values.access } : {}),
+        ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
+        ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
+        ...(registry !== undefined
+          ? {
+              registry: {
+                registry,
+                ...(internal !== undefined
+                  ? { advertise: internal.url, nodeId: `worker-${cluster.worker!.id}` }
+                  : {}),
+                ...(values.advertise !== undefined ? { advertise: values.advertise } : {}),
+                ...(values['node-id'] !== undefined ? { nodeId: values['node-id'] } : {}),
+                ...(registryTtlMs !== undefined ? { ttlMs: registryTtlMs } : {}),
+              },
+            }
+          : {}),
+        ...(values.push !== undefined || values.pull !== undefined
+          ? {
+              relay: {
+                ...(values.push !== undefined ? { push: values.push } : {}),
+                ...(values.pull !== undefined ? { pull: values.pull } : {}),
+              },
+            }
+          : {}),
+      },
+      logger,
+      // Nobody reads the in-process API from the CLI: remember nothing per message or connection.
+      messageLog: false,
+      historyLength: 0,
+    });
+    const listening = {
+      event: 'listening',
+      url: server.url,
+      host: server.host,
+      port: server.port,
+      stats: server.statsUrl ?? null,
+      http: server.httpUrl ?? null,
+    };
+    if (worker) toPrimary({ event: 'listening', line: listening });
+    else process.stdout.write(`${JSON.stringify(listening)}\n`);
+    // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
+    if (!worker && process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
+    const stop = async () => {
+      await server.close();
+      internal?.server.close();
+      await registry?.close();
+      const report = server.report();
+      if (values.report !== undefined) writeFileSync(values.report, `${JSON.stringify(report, null, 2)}\n`);
+      const failing =
+        failOn === undefined
+          ? []
+          : Object.keys(report.summary).filter((code) =>
+              atLeast(FINDING_KINDS[code as FindingCode].severity, failOn),
+            );
+      const stopped = {
+        event: 'stopped',
+        recordings: server.recordings(),
+        findings: report.summary,
+        ...(failOn ? { failed: failing.length > 0 } : {}),
+      };
+      if (worker) toPrimary({ event: 'stopped', line: stopped });
+      else process.stdout.write(`${JSON.stringify(stopped)}\n`);
+      process.exit(failing.length > 0 ? FAILED_ON_FINDINGS : 0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // A graceful drain: every client that honours Enhanced RTMP's ReconnectRequest moves its streams
+    // to a new connection (OBS and FFmpeg 8.1 do not; see the README).
+    process.on('SIGHUP', () => {
+      const asked = server.requestReconnect();
+      process.stdout.write(`${JSON.stringify({ event: 'reconnect-requested', connections: asked })}\n`);
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }

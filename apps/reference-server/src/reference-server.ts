@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { type ConnectRequest, type DataMessage, decodeMessage, parseMetadata } from '@rtmp/messages';
 import {
   type ConnectionControl,
@@ -115,6 +116,8 @@ export interface ReferenceServer {
    * server draining before a redeploy does; returns how many were asked. The CLI does it on SIGHUP.
    */
   requestReconnect(options?: ReconnectRequestOptions): number;
+  /** Serves a socket accepted elsewhere (a cluster worker's private port) like its own. */
+  handle(socket: Socket): void;
   close(): Promise<void>;
 }
 
@@ -363,6 +366,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           ? { ok: true }
           : {
               ...server.traffic(),
+              pid: process.pid,
               ...registryFigures(),
               streams: server.stats(),
               messageLog: messageLogFigures(),
@@ -380,6 +384,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
           server,
           () => ({
             ...server.traffic(),
+            pid: process.pid,
             ...registryFigures(),
             streams: server.stats(),
             messageLog: messageLogFigures(),
@@ -441,6 +446,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     messageLog: messageLogFigures,
     recordings: () => [...recordings],
     report: () => report.json(),
+    handle: (socket) => server.handle(socket),
     requestReconnect: (reconnect) => {
       const asked = server.requestReconnect(reconnect);
       log('info', 'reconnect requested', { connections: asked, tcUrl: reconnect?.tcUrl ?? '' });

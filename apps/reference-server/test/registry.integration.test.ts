@@ -1,7 +1,6 @@
 // Many machines: two reference servers (CLI processes) sharing a Redis stream registry. FFmpeg
 // publishes to A; players on B get A's packets; A's publisher leaving, A killed, Redis going away.
-import { createHash } from 'node:crypto';
-import { connect, type PlayerEvent } from '@rtmp/client';
+import { connect } from '@rtmp/client';
 import {
   deferCleanups,
   ffmpegPublishArgs,
@@ -15,6 +14,7 @@ import {
 } from '@rtmp/test-helpers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listeningLine, startCliProcess } from './cli-process';
+import { overlap, player } from './stream-players';
 
 const defer = deferCleanups(afterEach);
 const available = peerAvailable('redis-server') && peerAvailable('ffmpeg');
@@ -60,52 +60,18 @@ async function ffmpegPublishing(url: string): Promise<ManagedProcess> {
   return ffmpeg;
 }
 
-/** A player of `url/live/cam`: each media message as `type timestamp md5` (`keyframe` for video keyframes), and the stream's end. */
-async function player(url: string) {
-  const connection = await connect(`${url}/live`);
-  defer(() => connection.close());
-  const packets: string[] = [];
-  let ended = false;
-  const playing = (async () => {
-    try {
-      for await (const event of await connection.play('cam')) {
-        const media = event as PlayerEvent & { payload?: Uint8Array; timestamp?: number };
-        if (event.type === 'audio' || event.type === 'video') {
-          const payload = media.payload!;
-          const kind =
-            event.type === 'video' && payload[0]! >> 4 === 1 && payload[1] === 1 ? 'keyframe' : event.type;
-          packets.push(`${kind} ${media.timestamp} ${createHash('md5').update(payload).digest('hex')}`);
-        }
-        if (event.type === 'stream' && event.state === 'eof') ended = true;
-      }
-    } catch {
-      // the connection went away: counted as the end
-    }
-    ended = true;
-  })();
-  return { packets, ended: () => ended, playing };
-}
-
 describe.skipIf(!available)('reference servers on one Redis (many machines)', () => {
   it('FFmpeg publishes to A; B’s players get A’s packets; B refuses the name; A’s publisher leaving ends them', async () => {
     const [a, b] = await Promise.all([node('a'), node('b')]);
     const ffmpeg = await ffmpegPublishing(a.url);
     await waitFor(async () => (await a.stats()).streams.some((stream) => stream.key === 'live/cam'), 15_000);
-    const fromA = await player(a.url);
-    const fromB = await player(b.url);
+    const fromA = await player(`${a.url}/live`, 'cam', defer);
+    const fromB = await player(`${b.url}/live`, 'cam', defer);
     await waitFor(() => fromB.packets.length >= 60 && fromA.packets.length >= 60, 15_000);
-    // Identical packets where both players' windows overlap: from the later first keyframe (each
-    // joined at one; audio before it is not cached) to shortly before the earlier last packet.
-    const time = (packet: string) => Number(packet.split(' ')[1]);
-    const firstKeyframe = (packets: string[]) =>
-      time(packets.find((packet) => packet.startsWith('keyframe'))!);
-    const last = (packets: string[]) => Math.max(...packets.map(time));
-    const from = Math.max(firstKeyframe(fromA.packets), firstKeyframe(fromB.packets));
-    const to = Math.min(last(fromA.packets), last(fromB.packets)) - 200;
-    const inWindow = (packets: string[]) =>
-      packets.filter((packet) => time(packet) >= from && time(packet) <= to);
-    expect(inWindow(fromB.packets)).toEqual(inWindow(fromA.packets));
-    expect(inWindow(fromB.packets).length).toBeGreaterThan(30);
+    // Identical packets where both players' windows overlap.
+    const [fromAWindow, fromBWindow] = overlap([fromA.packets, fromB.packets]);
+    expect(fromBWindow).toEqual(fromAWindow);
+    expect(fromBWindow!.length).toBeGreaterThan(30);
 
     const stats = await b.stats();
     expect(stats.registry).toEqual({ nodeId: 'b', state: 'ok' });
@@ -126,7 +92,7 @@ describe.skipIf(!available)('reference servers on one Redis (many machines)', ()
     const [a, b] = await Promise.all([node('a', 1000), node('b', 1000)]);
     await ffmpegPublishing(a.url);
     await waitFor(async () => (await a.stats()).streams.some((stream) => stream.key === 'live/cam'), 15_000);
-    const fromB = await player(b.url);
+    const fromB = await player(`${b.url}/live`, 'cam', defer);
     await waitFor(() => fromB.packets.length >= 20, 15_000);
     a.cli.child.kill('SIGKILL');
     await waitFor(() => fromB.ended(), 10_000);
@@ -149,7 +115,7 @@ describe.skipIf(!available)('reference servers on one Redis (many machines)', ()
     await redis.stop();
     try {
       await ffmpegPublishing(a.url);
-      const local = await player(a.url);
+      const local = await player(`${a.url}/live`, 'cam', defer);
       await waitFor(() => local.packets.length >= 20, 15_000);
       await waitFor(async () => (await a.stats()).registry.state === 'unreachable', 5000);
       const warnings = a.cli
@@ -161,7 +127,7 @@ describe.skipIf(!available)('reference servers on one Redis (many machines)', ()
       await redis.start();
     }
     await waitFor(async () => (await a.stats()).registry.state === 'ok', 10_000);
-    const fromB = await player(b.url);
+    const fromB = await player(`${b.url}/live`, 'cam', defer);
     await waitFor(() => fromB.packets.length >= 20, 15_000);
   });
 });

@@ -43,6 +43,11 @@ export {
   type AdobeAuthOptions,
   type AdobeAuthVerdict,
 } from './node/adobe-auth';
+export {
+  ClusterStreamRegistry,
+  type ClusterStreamRegistryOptions,
+  serveClusterRegistry,
+} from './node/cluster-registry';
 export type { ConnectionControl } from './node/connection-control';
 export { diagnostics } from './node/diagnostics';
 export { HttpFlv, type HttpFlvOptions } from './node/http-flv';

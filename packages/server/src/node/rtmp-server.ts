@@ -137,6 +137,14 @@ export class RtmpServer {
     return listenOn(server, port, host, 'rtmps');
   }
 
+  /**
+   * Serves a socket accepted elsewhere (your own listener, a cluster worker's private port) like
+   * one of its own: the same limits, policies and streams.
+   */
+  handle(socket: Socket): void {
+    this.#accept(socket);
+  }
+
   /** Stops accepting, tells players the streams ended, and closes every connection. */
   async close(): Promise<void> {
     const closed = [this.#server, ...this.#moreServers].map(
