@@ -123,7 +123,7 @@ describe.skipIf(!available)('--workers 2', () => {
     expect(second).toBeDefined();
   });
 
-  it('the worker with the publisher killed: players on the other end with StreamEOF, it is restarted, the publisher comes back', async () => {
+  it('the worker with the publisher killed: players on the other end with StreamEOF, it is restarted, the publisher comes back to a waiting player', async () => {
     const { cli, url, byWorker } = await twoWorkers();
     let next = 0;
     const controller = new AbortController();
@@ -160,14 +160,32 @@ describe.skipIf(!available)('--workers 2', () => {
     expect(players.filter((one) => one.eof())).toHaveLength(onSurvivor);
     await waitFor(() => cli.stdout().includes('"event":"worker-exited"'), 5000);
 
-    // The publisher is back (on either worker) and a new player gets frames published after the kill.
+    // A player that asks now waits (on either worker); the publisher comes back (on either) and
+    // the waiting player gets frames published after the kill.
     const before = next;
+    const late = await player(`${url}/live`, 'cam', defer);
     await waitFor(async () => {
       const node = await nodeOf(byWorker, 'live/cam');
       return node !== undefined && node !== publisherNode;
     }, 15_000);
-    const late = await player(`${url}/live`, 'cam', defer);
     await waitFor(() => late.packets.length >= 5, 10_000);
     expect(next).toBeGreaterThan(before);
+  });
+
+  it('SIGTERM stops every worker cleanly: players get StreamEOF, the primary exits 0 with one stopped line', async () => {
+    const { cli, url, byWorker } = await twoWorkers();
+    const connection = await connect(`${url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('cam');
+    for (let i = 0; i < 5; i++) await publisher.writeVideo(i * 40, frame(i));
+    await waitFor(async () => (await nodeOf(byWorker, 'live/cam')) !== undefined, 5000);
+    const players: Awaited<ReturnType<typeof player>>[] = [];
+    for (let i = 0; i < 4; i++) players.push(await player(`${url}/live`, 'cam', defer));
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    await waitFor(() => players.every((one) => one.ended()), 5000);
+    expect(players.every((one) => one.eof())).toBe(true);
+    const lines = cli.stdout().trim().split('\n');
+    expect(JSON.parse(lines.at(-1)!)).toEqual({ event: 'stopped', workers: 2 });
   });
 });

@@ -100,6 +100,16 @@ describe('stream registry (nodes)', () => {
     await waitFor(async () => (await registry.lookup('live/cam')) === undefined);
   });
 
+  it('a player waiting on B for a stream nobody publishes yet gets it when A starts publishing it', async () => {
+    const { a, b } = await twoNodes();
+    const waiting = await play(`${b.url}/live`, 'cam');
+    const publisher = await publishing(`${a.url}/live`, 'cam');
+    await waiting.until((seen) => frames(seen).length >= 10);
+    const got = frames(waiting.seen);
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => got[0]! + i));
+    await publisher.stop();
+  });
+
   it('a name A publishes is refused on B (BadName), and B may publish it once A has let go', async () => {
     const { a, b, registry } = await twoNodes();
     const publisher = await publishing(`${a.url}/live`, 'cam');

@@ -68,6 +68,8 @@ export class RegistryLink {
   readonly #announced = new Map<string, LiveStream<StreamSource>>();
   /** The node each pulled stream comes from, by key. */
   readonly #origins = new Map<string, StreamRegistryEntry>();
+  /** Players' streams that no node published when they asked: pulled once a node announces them. */
+  readonly #waiting = new Map<LiveStream<StreamSource>, RequestInfo>();
   /** Origins whose pull failed lately: not tried again before the time given (no retry storm). */
   readonly #failed = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
@@ -164,7 +166,10 @@ export class RegistryLink {
   /** Why a player cannot have `stream` (another node publishes it but cannot be reached), if so. */
   async #reachable(stream: LiveStream<StreamSource>, info: RequestInfo): Promise<string | undefined> {
     const entry = await this.#call(() => this.options.registry.lookup(stream.key));
-    if (!entry || entry.nodeId === this.nodeId) return undefined; // waits like any player
+    if (!entry || entry.nodeId === this.nodeId) {
+      this.#waiting.set(stream, info); // waits like any player, for a publisher here or elsewhere
+      return undefined;
+    }
     if (!pullable(entry)) return `the registry's entry for ${stream.key} is malformed (url "${entry.url}")`;
     const unreachable = `${stream.key} is published on node ${entry.nodeId}, which cannot be reached`;
     if ((this.#failed.get(entry.url) ?? 0) > Date.now()) return unreachable;
@@ -187,6 +192,7 @@ export class RegistryLink {
   /** Stops refreshing (the server closes); its entries are withdrawn. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    this.#waiting.clear();
     const keys = [...this.#announced.keys()];
     this.#announced.clear();
     await Promise.all(keys.map((key) => this.#call(() => this.options.registry.withdraw(key, this.nodeId))));
@@ -218,6 +224,19 @@ export class RegistryLink {
       // The origin's entry expired (its node died) or moved: the local stream ends.
       if (entry === null) continue; // the registry is unreachable: nothing is known
       if (entry === undefined || entry.url !== pull.url) void pull.stop();
+    }
+    // A stream players wait for that another node now publishes is pulled for them.
+    for (const [stream, info] of this.#waiting) {
+      // Published here meanwhile, or its players gave up (the hub forgot it).
+      if (stream.publisher !== undefined || this.hub.streams.get(stream.key) !== stream) {
+        this.#waiting.delete(stream);
+        continue;
+      }
+      const entry = await this.#call(() => this.options.registry.lookup(stream.key));
+      if (entry && entry.nodeId !== this.nodeId) {
+        this.#waiting.delete(stream);
+        this.relays.pull(stream, info);
+      }
     }
     const now = Date.now();
     for (const [url, until] of this.#failed) if (until <= now) this.#failed.delete(url);

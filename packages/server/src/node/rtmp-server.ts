@@ -151,6 +151,8 @@ export class RtmpServer {
       (server) =>
         new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
+    // Every player hears that its stream ended (StreamEOF) before any connection closes.
+    for (const connection of this.#connections) connection.control.endPlays();
     this.batcher.releaseAll();
     const registry = this.registry?.close();
     const relays = this.relays.stopAll();
