@@ -3,6 +3,7 @@
 //   pnpm --filter @rtmp/server bench [--players 1,10,50,200 --seconds 8 --speed 1 --servers ours,nms,nginx]
 //   [--warmup 2 --rounds 1]: with several rounds the servers take turns and each row is the median round.
 //   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
+//   Our server on two worker processes (node:cluster): --servers ours,ours-w2 --cores all
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,7 @@ import {
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
 import { bundledScript } from './bundled-script';
-import { processFigures } from './process-figures';
+import { treeFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,6 +34,9 @@ const { values: flags } = parseArgs({
     pushes: { type: 'string', default: '0' },
     // rtmp: RTMP players; ws: WebSocket-FLV viewers (ours and node-media-server; nginx has none).
     viewers: { type: 'string', default: 'rtmp' },
+    // split: the server on core 0, this load generator on core 1; all: everyone shares every core
+    // (for ours-wN, our server in N worker processes: --servers ours,ours-w2 --cores all).
+    cores: { type: 'string', default: 'split' },
   },
 });
 const here = dirname(import.meta.filename);
@@ -57,7 +61,8 @@ interface Server {
 async function startServer(kind: string): Promise<Server> {
   if (kind === 'nginx') {
     const nginx = await startNginxRtmp();
-    execFileSync('taskset', ['-pc', '0', String(nginx.pid)], { stdio: 'ignore' });
+    if (flags.cores === 'split')
+      execFileSync('taskset', ['-pc', '0', String(nginx.pid)], { stdio: 'ignore' });
     return { url: `${nginx.url}/live`, pid: nginx.pid, stop: () => nginx.stop() };
   }
   const port = await freePort();
@@ -69,16 +74,22 @@ async function startServer(kind: string): Promise<Server> {
     process.env['PUSH_TO'] = `${sink.url}/live`;
     process.env['PUSHES'] = String(pushes);
   }
+  const workers = /^ours-w(\d+)$/.exec(kind)?.[1];
   const args =
     kind === 'nms'
       ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
-      : [
-          process.execPath,
-          ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-          await bundledScript(join(here, 'our-server.ts')),
-          String(port),
-        ];
-  const child: ManagedProcess = startProcess('taskset', ['-c', '0', ...args]);
+      : workers !== undefined
+        ? [process.execPath, await bundledScript(join(here, 'cluster-server.ts')), String(port), workers]
+        : [
+            process.execPath,
+            ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+            await bundledScript(join(here, 'our-server.ts')),
+            String(port),
+          ];
+  const child: ManagedProcess =
+    flags.cores === 'split'
+      ? startProcess('taskset', ['-c', '0', ...args])
+      : startProcess(args[0]!, args.slice(1));
   await waitForPort(port);
   if (httpPort !== undefined) await waitForPort(httpPort);
   return {
@@ -243,7 +254,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     await new Promise((resolve) => setTimeout(resolve, Number(flags.warmup) * 1000));
     measureFrom = sequence + 1;
     for (const tally of tallies) tally.bytes = 0;
-    const before = processFigures(server.pid);
+    const before = treeFigures(server.pid);
     const windowStart = performance.now();
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     stopped = true;
@@ -254,7 +265,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
     while (tallies.some((tally) => tally.lastSequence < lastSent) && performance.now() < drainDeadline)
       await new Promise((resolve) => setTimeout(resolve, 10));
     const windowMs = performance.now() - windowStart;
-    const after = processFigures(server.pid);
+    const after = treeFigures(server.pid);
 
     const delivered = tallies.reduce((sum, tally) => sum + tally.bytes, 0);
     const latencies = tallies.flatMap((tally) => tally.latencies).sort((a, b) => a - b);
@@ -284,7 +295,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
   }
 }
 
-execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
+if (flags.cores === 'split') execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 const rows: Awaited<ReturnType<typeof measure>>[] = [];
 for (const players of flags.players.split(',').map(Number)) {
   const rounds = new Map<string, Awaited<ReturnType<typeof measure>>[]>();
@@ -317,9 +328,10 @@ for (const players of new Set(rows.map((row) => row.players))) {
   const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx']).filter((peer) => rowOf(peer, players));
   const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
     Number(ours[field]) / Number(rowOf(peer, players)![field]);
-  console.log(
-    `${players} players: our CPU per delivered MB vs ${peers.map((peer) => `${peer} ${ratio(peer, 'CPU ms/MB').toFixed(2)}×`).join(', ')}`,
-  );
+  if (peers.length > 0)
+    console.log(
+      `${players} players: our CPU per delivered MB vs ${peers.map((peer) => `${peer} ${ratio(peer, 'CPU ms/MB').toFixed(2)}×`).join(', ')}`,
+    );
   if (flags.viewers === 'ws') {
     if (rowOf('nms', players)) verdict('WebSocket-FLV CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 0.7);
     continue;
@@ -332,4 +344,24 @@ for (const players of new Set(rows.map((row) => row.players))) {
   if ((players === 10 || players === 50) && rowOf('nms', players))
     verdict('low fan-out CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 1.0);
   if (players === 200) verdict('peak RSS', Number(ours['peak RSS MB']), 64, ' MB');
+}
+// Worker processes (ours-wN): what the internal hop costs, and the egress each setup sustains
+// within a fixed p99 (P99_LIMIT_MS), per player count and over the counts measured.
+const P99_LIMIT_MS = 50;
+const clustered = [...new Set(rows.map((row) => row.server))].filter((server) => /^ours-w\d+$/.test(server));
+for (const server of clustered) {
+  for (const players of new Set(rows.map((row) => row.players))) {
+    const single = rowOf('ours', players);
+    const many = rowOf(server, players);
+    if (single === undefined || many === undefined) continue;
+    const extra = Number(many['CPU ms/MB']) - Number(single['CPU ms/MB']);
+    console.log(
+      `${players} players: ${server} CPU/MB ${(Number(many['CPU ms/MB']) / Number(single['CPU ms/MB'])).toFixed(2)}× one process (${extra >= 0 ? '+' : ''}${extra.toFixed(2)} ms/MB for the workers and their internal pulls), p99 ${many['p99 ms']} vs ${single['p99 ms']} ms`,
+    );
+  }
+  for (const name of ['ours', server]) {
+    const within = rows.filter((row) => row.server === name && Number(row['p99 ms']) <= P99_LIMIT_MS);
+    const best = Math.max(0, ...within.map((row) => Number(row['egress Mbit/s'])));
+    console.log(`  ${name}: most egress with p99 ≤ ${P99_LIMIT_MS} ms: ${best.toFixed(0)} Mbit/s`);
+  }
 }
