@@ -61,6 +61,8 @@ players play the same URL.
                          chunk-size=N@T, reconnect@T[,tcUrl=URL], eof@T, ping@T (every T);
                          reject-connect=CODE, reject-publish=CODE, reject-play=CODE, delay=MS,
                          window=BYTES
+  --drain-ms MS          on SIGINT/SIGTERM, first ask every client to reconnect (Enhanced RTMP
+                         ReconnectRequest), then stop MS later (default 0: stop at once)
   --report FILE          on stop, write the conformance report (every connection's findings:
                          what the software under test did wrong or oddly) to FILE as JSON
   --fail-on SEVERITY     on stop, exit with status 3 if a finding of SEVERITY or worse was raised
@@ -106,6 +108,7 @@ const { values } = (() => {
         pull: { type: 'string' },
         registry: { type: 'string' },
         workers: { type: 'string' },
+        'drain-ms': { type: 'string' },
         advertise: { type: 'string' },
         'node-id': { type: 'string' },
         'registry-ttl-ms': { type: 'string' },
@@ -178,6 +181,7 @@ if (tlsPort !== undefined && (values['tls-cert'] === undefined || values['tls-ke
 }
 
 const registryTtlMs = integer('registry-ttl-ms', 300, 3_600_000);
+const drainMs = integer('drain-ms', 0, 600_000) ?? 0;
 if (values.registry === undefined && (values.advertise ?? values['node-id']) !== undefined)
   fail('--advertise and --node-id need --registry');
 if (values.registry !== undefined && !/^rediss?:\/\//.test(values.registry))
@@ -272,6 +276,12 @@ async function serve(): Promise<void> {
     // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
     if (!worker && process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
     const stop = async () => {
+      // A drain: clients that honour Enhanced RTMP's ReconnectRequest move before the close.
+      if (drainMs > 0) {
+        const asked = server.requestReconnect();
+        logger('info', 'draining: reconnect requested', { connections: asked, drainMs });
+        await new Promise((resolve) => setTimeout(resolve, drainMs));
+      }
       await server.close();
       internal?.server.close();
       await registry?.close();

@@ -21,6 +21,7 @@ export function startCliProcess(args: readonly string[]): ManagedProcess {
 
 /** Waits for the CLI's listening line (bounded) and reads it. */
 export async function listeningLine(cli: ManagedProcess): Promise<ListeningLine> {
-  await waitFor(() => cli.stdout().includes('\n'), 15_000);
+  // Bounded generously: under tsx, and with --workers several processes, start-up is slow on a busy CI machine.
+  await waitFor(() => cli.stdout().includes('\n'), 30_000);
   return JSON.parse(cli.stdout().split('\n')[0]!) as ListeningLine;
 }

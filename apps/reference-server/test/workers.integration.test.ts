@@ -46,7 +46,7 @@ async function twoWorkers(...args: string[]) {
       const stats = await getJson<WorkerStats>(`${listening.stats}/`);
       seen.set(stats.registry.nodeId, stats);
       return seen.size === 2;
-    }, 5000);
+    }, 10_000);
     return seen;
   };
   return { cli, url: listening.url, byWorker };
@@ -172,16 +172,22 @@ describe.skipIf(!available)('--workers 2', () => {
     expect(next).toBeGreaterThan(before);
   });
 
-  it('SIGTERM stops every worker cleanly: players get StreamEOF, the primary exits 0 with one stopped line', async () => {
-    const { cli, url, byWorker } = await twoWorkers();
+  it('SIGTERM drains every worker (ReconnectRequest first, with --drain-ms) and stops them cleanly: players get StreamEOF, the primary exits 0 with one stopped line', async () => {
+    const { cli, url, byWorker } = await twoWorkers('--drain-ms', '300');
     const connection = await connect(`${url}/live`);
     defer(() => connection.close());
     const publisher = await connection.publish('cam');
     for (let i = 0; i < 5; i++) await publisher.writeVideo(i * 40, frame(i));
-    await waitFor(async () => (await nodeOf(byWorker, 'live/cam')) !== undefined, 5000);
+    await waitFor(async () => (await nodeOf(byWorker, 'live/cam')) !== undefined, 10_000);
     const players: Awaited<ReturnType<typeof player>>[] = [];
     for (let i = 0; i < 4; i++) players.push(await player(`${url}/live`, 'cam', defer));
+    // Clients on either worker are asked to reconnect before the close.
+    const watchers = [await connect(`${url}/live`), await connect(`${url}/live`)];
+    for (const watcher of watchers) defer(() => watcher.close());
     cli.child.kill('SIGTERM');
+    const asked = await Promise.all(watchers.map((watcher) => watcher.reconnectRequested));
+    expect(asked).toHaveLength(2);
+    expect(players.some((one) => one.ended())).toBe(false); // asked first, closed later
     expect(await cli.exited).toBe(0);
     await waitFor(() => players.every((one) => one.ended()), 5000);
     expect(players.every((one) => one.eof())).toBe(true);
