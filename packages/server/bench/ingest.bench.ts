@@ -3,6 +3,7 @@
 // Node floor (handshake and publish, then reads discarded) in the same run. The server under test
 // is pinned to core 0, the publishers to core 1. Not part of the tests:
 //   pnpm --filter @rtmp/server bench:ingest [--publishers 10,50,100 --seconds 10 --servers ours,nms,nginx,floor --record off,on]
+//   A soak with the RSS every 30 s: --publishers 100 --servers ours --seconds 600 --sample-rss 30
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
 import { bundledScript } from './bundled-script';
-import { processFigures } from './process-figures';
+import { currentRss, processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
   options: {
@@ -19,6 +20,9 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '10' },
     servers: { type: 'string', default: 'ours,nms,nginx,floor' },
     record: { type: 'string', default: 'off' },
+    // A soak: the server's RSS every N seconds of the window, and how much it grew from the first
+    // sample to the last (e.g. --publishers 100 --servers ours --seconds 600 --sample-rss 30).
+    'sample-rss': { type: 'string' },
   },
 });
 const here = dirname(import.meta.filename);
@@ -145,7 +149,25 @@ async function measure(kind: string, publishers: number, seconds: number, record
     const generatorBefore = process.cpuUsage();
     const windowStart = performance.now();
     measuring = true;
+    const sampleEvery = flags['sample-rss'] === undefined ? undefined : Number(flags['sample-rss']) * 1000;
+    const samples: number[] = [];
+    const sampler =
+      sampleEvery === undefined
+        ? undefined
+        : setInterval(() => {
+            samples.push(currentRss(server.pid));
+            const seconds = ((performance.now() - windowStart) / 1000).toFixed(0);
+            console.log(
+              JSON.stringify({
+                server: kind,
+                publishers,
+                't s': seconds,
+                'RSS MB': (samples.at(-1)! / 1e6).toFixed(0),
+              }),
+            );
+          }, sampleEvery);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    clearInterval(sampler);
     const windowMs = performance.now() - windowStart;
     const after = processFigures(server.pid);
     const generator = process.cpuUsage(generatorBefore);
@@ -166,6 +188,7 @@ async function measure(kind: string, publishers: number, seconds: number, record
       'worst lag ms': lags.at(-1)!.toFixed(0),
       'behind >1s': lags.filter((lag) => lag > 1000).length,
       'generator CPU %': (((generator.user + generator.system) / 1000 / windowMs) * 100).toFixed(0),
+      ...(samples.length >= 2 ? { 'RSS growth MB': ((samples.at(-1)! - samples[0]!) / 1e6).toFixed(0) } : {}),
     };
   } finally {
     await Promise.all(connections.map((connection) => connection.close().catch(() => {})));

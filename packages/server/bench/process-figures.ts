@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
 
+/** Resident set of a process now, in bytes. */
+export function currentRss(pid: number): number {
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(rss?.[1] ?? 0) * 1024;
+}
+
 /** CPU time (user + system, and system alone) of a process in ms, and its peak resident set in bytes. */
 export function processFigures(pid: number): { cpuMs: number; systemMs: number; peakRss: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
