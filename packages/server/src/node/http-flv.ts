@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ConnectRequest } from '@rtmp/messages';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { Refusal, RequestInfo } from '../hooks';
 import type { LiveStream } from '../live-stream';
 import type { Subscriber } from '../subscriber';
@@ -14,7 +14,7 @@ import type { Relays } from './relays';
 import type { StreamSource } from './rtmp-publishing';
 import type { ResolvedOptions } from './server-options';
 import { allows, decide } from './verdicts';
-import { binaryFrame } from './websocket-frame';
+import { binaryFrame, loadWs } from './websocket-frame';
 import type { HeldWrites } from './write-batcher';
 
 /** Options of HTTP-FLV and WebSocket-FLV playback. */
@@ -83,7 +83,8 @@ function targetOf(url: string | undefined): Target | undefined {
  * framework ({@link HttpFlv.handle}, {@link HttpFlv.upgrade}), or let it listen on its own.
  */
 export class HttpFlv {
-  readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
+  /** Made on the first WebSocket upgrade (with `ws`, loaded then). */
+  #wss: WebSocketServer | undefined;
   readonly #servers: Server[] = [];
 
   /** @internal Made by the server (`server.http`). */
@@ -136,8 +137,9 @@ export class HttpFlv {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return true;
     }
-    void this.#admit(req, target).then((answer) => {
+    void Promise.all([this.#admit(req, target), loadWs()]).then(([answer, ws]) => {
       if (socket.destroyed) return;
+      this.#wss ??= new ws.WebSocketServer({ noServer: true, maxPayload: MAX_WS_PAYLOAD });
       if (!('stream' in answer)) {
         const text = answer.status === 404 ? 'Not Found' : 'Forbidden';
         socket.end(`HTTP/1.1 ${answer.status} ${text}\r\nConnection: close\r\n\r\n`);
@@ -183,7 +185,7 @@ export class HttpFlv {
 
   /** Closes its own listeners and every WebSocket viewer (HTTP viewers end with their sockets). */
   async close(): Promise<void> {
-    for (const ws of this.#wss.clients) ws.terminate();
+    for (const ws of this.#wss?.clients ?? []) ws.terminate();
     await Promise.all(
       this.#servers.map((server) => {
         server.closeAllConnections();
