@@ -195,3 +195,29 @@ describe.skipIf(!available)('--workers 2', () => {
     expect(JSON.parse(lines.at(-1)!)).toEqual({ event: 'stopped', workers: 2 });
   });
 });
+
+describe('worker and registry flags the CLI cannot use', () => {
+  it.each([
+    [['--workers', 'many'], /--workers must be an integer from 1 to 256, got many/],
+    [
+      ['--workers', '2', '--registry', 'redis://127.0.0.1:1'],
+      /--workers with --registry is not supported yet/,
+    ],
+    [['--workers', '2', '--report', 'r.json'], /--report with --workers is not supported/],
+    [
+      ['--registry', 'http://127.0.0.1:6379'],
+      /--registry must be a redis:\/\/ URL, got http:\/\/127.0.0.1:6379/,
+    ],
+    [['--advertise', 'rtmp://10.0.0.7:1935'], /--advertise and --node-id need --registry/],
+    [
+      ['--registry', 'redis://127.0.0.1:1', '--advertise', 'rtmp://host/app'],
+      /--advertise must be rtmp:\/\/HOST:PORT/,
+    ],
+    [['--drain-ms', 'soon'], /--drain-ms must be an integer from 0 to 600000, got soon/],
+  ])('%j exits 1 saying what is wrong', async (args, message) => {
+    const cli = startCliProcess(args);
+    defer(() => cli.stop());
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(message);
+  });
+});

@@ -32,8 +32,16 @@ export interface StreamRegistry {
  */
 export class MemoryStreamRegistry implements StreamRegistry {
   readonly #entries = new Map<string, { entry: StreamRegistryEntry; expires: number }>();
+  /** When expired entries are next swept (those nobody looks up again would stay otherwise). */
+  #nextSweep = 0;
+
+  /** Entries held now, expired ones not yet swept included. */
+  get size(): number {
+    return this.#entries.size;
+  }
 
   async announce(entry: StreamRegistryEntry, ttlMs: number): Promise<boolean> {
+    this.#sweep();
     const held = await this.lookup(entry.key);
     if (held !== undefined && held.nodeId !== entry.nodeId) return false;
     this.#entries.set(entry.key, { entry: { ...entry }, expires: Date.now() + ttlMs });
@@ -50,5 +58,13 @@ export class MemoryStreamRegistry implements StreamRegistry {
     if (held.expires > Date.now()) return held.entry;
     this.#entries.delete(key); // expired: its node stopped refreshing it
     return undefined;
+  }
+
+  /** Drops expired entries, at most once a second. */
+  #sweep(): void {
+    const now = Date.now();
+    if (now < this.#nextSweep) return;
+    this.#nextSweep = now + 1000;
+    for (const [key, { expires }] of this.#entries) if (expires <= now) this.#entries.delete(key);
   }
 }

@@ -4,6 +4,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createServer } from 'node:net';
 import { connect } from '@rtmp/client';
 import {
+  ClusterStreamRegistry,
   MemoryStreamRegistry,
   type RegistryStatus,
   type StreamRegistry,
@@ -11,7 +12,7 @@ import {
 } from '@rtmp/server';
 import { deferCleanups, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { frames, play, publishing, server } from './live-helpers';
+import { frame, frames, play, publishing, server } from './live-helpers';
 
 const defer = deferCleanups(afterEach);
 
@@ -72,6 +73,17 @@ describe('MemoryStreamRegistry', () => {
     expect(await registry.announce({ ...a, nodeId: 'b' }, 1000)).toBe(true);
     await registry.withdraw('live/cam', 'b');
     expect(await registry.lookup('live/cam')).toBeUndefined();
+  });
+
+  it('expired entries nobody looks up again are swept, not kept', async () => {
+    vi.useFakeTimers();
+    const registry = new MemoryStreamRegistry();
+    for (let i = 0; i < 100; i++)
+      await registry.announce({ key: `live/${i}`, url: `rtmp://a/live/${i}`, nodeId: 'gone' }, 1000);
+    expect(registry.size).toBe(100);
+    vi.advanceTimersByTime(2000);
+    await registry.announce({ key: 'live/new', url: 'rtmp://b/live/new', nodeId: 'b' }, 1000);
+    expect(registry.size).toBe(1);
   });
 });
 
@@ -204,5 +216,37 @@ describe('stream registry (nodes)', () => {
     const remote = await play(`${b.url}/live`, 'cam');
     await remote.until((seen) => frames(seen).length >= 5);
     await publisher.stop();
+  });
+
+  it('a name another node claimed between the check and the claim: this publisher is closed with SERVER_REGISTRY_CONFLICT', async () => {
+    const errors: { error: { code: string; message: string } }[] = [];
+    const listener = (message: unknown) => errors.push(message as (typeof errors)[number]);
+    subscribe('rtmp:server:error', listener);
+    defer(() => unsubscribe('rtmp:server:error', listener));
+    // The lookup says nobody holds it; the claim finds another node got there first.
+    const racing: StreamRegistry = {
+      lookup: async () => undefined,
+      announce: async () => false,
+      withdraw: async () => {},
+    };
+    const a = await server({ registry: { registry: racing, nodeId: 'a' } });
+    const connection = await connect(`${a.url}/live`);
+    defer(() => connection.close());
+    const publisher = await connection.publish('cam');
+    await publisher.writeVideo(0, frame(0));
+    await waitFor(() => errors.some(({ error }) => error.code === 'SERVER_REGISTRY_CONFLICT'));
+    expect(errors.find(({ error }) => error.code === 'SERVER_REGISTRY_CONFLICT')!.error.message).toBe(
+      'live/cam is published on another node, which claimed it first: this publisher is closed',
+    );
+    await connection.closed;
+    expect(a.server.stats()).toEqual([]);
+  });
+});
+
+describe('ClusterStreamRegistry', () => {
+  it('outside a node:cluster worker is local misuse: SERVER_INVALID_STATE', () => {
+    expect(() => new ClusterStreamRegistry()).toThrow(
+      expect.objectContaining({ code: 'SERVER_INVALID_STATE' }),
+    );
   });
 });

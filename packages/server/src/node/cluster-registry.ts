@@ -108,6 +108,7 @@ export function serveClusterRegistry(registry: StreamRegistry = new MemoryStream
       const { key, nodeId } = args[0] as { key: string; nodeId: string };
       announced.set(worker, (announced.get(worker) ?? new Map()).set(key, nodeId));
     }
+    if (op === 'withdraw') announced.get(worker)?.delete(args[0] as string);
     const run = (registry[op] as (...args: unknown[]) => Promise<unknown>).bind(registry);
     void run(...args).then(
       (result) => worker.isConnected() && worker.send({ [TAG]: { id, result } } satisfies Answer),

@@ -104,7 +104,7 @@ export class RegistryLink {
   }
 
   /** Why a publish of `key` here is refused, if another node holds it. */
-  private async refusal(key: string): Promise<string | undefined> {
+  async #refusal(key: string): Promise<string | undefined> {
     const entry = await this.#call(() => this.options.registry.lookup(key));
     return entry && entry.nodeId !== this.nodeId
       ? `${key} is already published on node ${entry.nodeId}`
@@ -150,7 +150,7 @@ export class RegistryLink {
   ): Promise<Verdict> {
     if (!allows(verdict)) return verdict;
     if (action === 'publish') {
-      const reason = await this.refusal(key);
+      const reason = await this.#refusal(key);
       return reason === undefined
         ? verdict
         : { allow: false, description: reason, code: 'NetStream.Publish.BadName' };
