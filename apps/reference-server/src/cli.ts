@@ -299,8 +299,8 @@ async function serve(): Promise<void> {
         findings: report.summary,
         ...(failOn ? { failed: failing.length > 0 } : {}),
       };
-      if (worker) toPrimary({ event: 'stopped', line: stopped });
-      else process.stdout.write(`${JSON.stringify(stopped)}\n`);
+      // The primary prints the one stopped line of --workers.
+      if (!worker) process.stdout.write(`${JSON.stringify(stopped)}\n`);
       process.exit(failing.length > 0 ? FAILED_ON_FINDINGS : 0);
     };
     process.once('SIGINT', stop);

@@ -3,15 +3,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { serveClusterRegistry } from '@rtmp/server';
 import type { Logger } from './log';
 
-/** What a worker tells the primary (over the cluster's IPC channel). */
-export type WorkerEvent =
-  | { readonly event: 'listening'; readonly line: Record<string, unknown> }
-  | { readonly event: 'stopped'; readonly line: Record<string, unknown> };
+/** What a worker tells the primary (over the cluster's IPC channel): that it listens, and where. */
+export interface WorkerEvent {
+  readonly event: 'listening';
+  readonly line: Record<string, unknown>;
+}
 
 const isWorkerEvent = (message: unknown): message is WorkerEvent =>
-  typeof message === 'object' &&
-  message !== null &&
-  ((message as WorkerEvent).event === 'listening' || (message as WorkerEvent).event === 'stopped');
+  typeof message === 'object' && message !== null && (message as WorkerEvent).event === 'listening';
 
 /** A worker's line for the primary to print (the workers do not write to stdout themselves). */
 export function toPrimary(event: WorkerEvent): void {
@@ -50,7 +49,7 @@ export function runPrimary(workers: number, log: Logger): void {
     const worker = cluster.fork();
     worker.on('message', (message: unknown) => {
       if (!isWorkerEvent(message)) return;
-      if (message.event === 'listening' && listening.length < workers) {
+      if (listening.length < workers) {
         listening.push(message.line);
         if (listening.length === workers)
           process.stdout.write(`${JSON.stringify({ ...listening[0], workers })}\n`);

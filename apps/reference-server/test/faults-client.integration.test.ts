@@ -2,7 +2,7 @@
 // asks it to reconnect, refuses, answers late, ends its play, pings, or shrinks the window.
 import { connect as tcpConnect } from 'node:net';
 import { ClientSession, connect, keepConnected, type RtmpPublisher } from '@rtmp/client';
-import { deferCleanups, waitFor } from '@rtmp/test-helpers';
+import { deferCleanups, frameNumber, numberedFrame, waitFor } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ReferenceServer, startReferenceServer } from '../src/index';
 
@@ -14,15 +14,9 @@ async function serverWith(...faults: string[]): Promise<ReferenceServer> {
   return server;
 }
 
-/** Frame `index`: a keyframe every 10, its index at byte 5, `size` bytes. */
-const frame = (index: number, size = 64) => {
-  const body = new Uint8Array(size);
-  body.set([index % 10 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
-const indexOf = (payload: Uint8Array) =>
-  payload[1] === 1 ? new DataView(payload.buffer, payload.byteOffset).getUint32(5) : -1;
+/** Frame `index`: a keyframe every 10, `size` bytes. */
+const frame = (index: number, size = 64) => numberedFrame(index, { size, keyframeEvery: 10 });
+const indexOf = frameNumber;
 
 /** Writes frames 20 ms apart (timestamps 40 ms apart) until `stop()`. */
 function pump(publisher: RtmpPublisher, size = 64) {

@@ -5,6 +5,7 @@ import { connect, keepConnected } from '@rtmp/client';
 import {
   deferCleanups,
   ffmpegPublishArgs,
+  numberedFrame,
   peerAvailable,
   sampleFlv,
   startProcess,
@@ -61,13 +62,8 @@ async function nodeOf(byWorker: () => Promise<Map<string, WorkerStats>>, key: st
   return undefined;
 }
 
-/** Frame `index`: a keyframe every 10, its index at byte 5. */
-const frame = (index: number) => {
-  const body = new Uint8Array(64);
-  body.set([index % 10 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
+/** Frame `index`: a keyframe every 10. */
+const frame = (index: number) => numberedFrame(index, { keyframeEvery: 10 });
 
 const available = peerAvailable('ffmpeg');
 

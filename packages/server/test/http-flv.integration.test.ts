@@ -8,6 +8,8 @@ import {
   deferCleanups,
   ffmpegPublishArgs,
   flvTagsOf,
+  frameNumber,
+  numberedFrame,
   packetHashes,
   peerAvailable,
   probeCodecs,
@@ -29,15 +31,8 @@ async function servers(options: RtmpServerOptions = {}) {
 }
 
 const CONFIG = Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]);
-const frame = (index: number, size = 100) => {
-  const body = new Uint8Array(size);
-  body.set([index % 30 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
-
-const indexOf = (body: Uint8Array) =>
-  body[1] === 1 ? new DataView(body.buffer, body.byteOffset).getUint32(5) : -1;
+const frame = (index: number, size = 100) => numberedFrame(index, { size });
+const indexOf = frameNumber;
 
 async function publisherOf(url: string, name: string) {
   const connection = await connect(url);

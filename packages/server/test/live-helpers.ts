@@ -3,7 +3,7 @@
 // after each test.
 import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
-import { deferCleanups } from '@rtmp/test-helpers';
+import { deferCleanups, frameNumber, numberedFrame } from '@rtmp/test-helpers';
 import { afterEach } from 'vitest';
 
 const defer = deferCleanups(afterEach);
@@ -17,14 +17,9 @@ export async function server(options: RtmpServerOptions = {}) {
 }
 
 export const CONFIG = Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]);
-export const frame = (index: number) => {
-  const body = new Uint8Array(64);
-  body.set([index % 30 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
-export const frameIndex = (payload: Uint8Array) =>
-  payload[1] === 1 ? new DataView(payload.buffer, payload.byteOffset).getUint32(5) : -1;
+/** Frame `index` of the test streams: 64 bytes, a keyframe every 30. */
+export const frame = (index: number) => numberedFrame(index);
+export const frameIndex = frameNumber;
 
 /** Publishes frames to `url/name` until the returned `stop()`, 10 ms apart. */
 export async function publishing(url: string, name: string) {

@@ -8,7 +8,9 @@ import {
   deferCleanups,
   ffmpegCopyArgs,
   ffmpegPublishArgs,
+  frameNumber,
   freePort,
+  numberedFrame,
   packetHashes,
   peerAvailable,
   runProcess,
@@ -31,14 +33,8 @@ async function server(options: RtmpServerOptions = {}) {
 
 /** An AVC-looking video stream: configuration, then 30 fps with a keyframe each second. */
 const CONFIG = Uint8Array.from([0x17, 0, 0, 0, 0, 1, 0x64, 0, 0x1f]);
-const frame = (index: number, size = 200) => {
-  const body = new Uint8Array(size);
-  body.set([index % 30 === 0 ? 0x17 : 0x27, 1, 0, 0, 0]);
-  new DataView(body.buffer).setUint32(5, index);
-  return body;
-};
-const frameIndex = (payload: Uint8Array) =>
-  payload[1] === 1 ? new DataView(payload.buffer, payload.byteOffset).getUint32(5) : -1;
+const frame = (index: number, size = 200) => numberedFrame(index, { size });
+const frameIndex = frameNumber;
 
 /** Publishes `frames` video frames (and the configuration first) to `url/name`, `everyMs` apart. */
 async function publishFrames(url: string, name: string, frames: number, everyMs = 5, size = 200) {

@@ -21,6 +21,7 @@ export {
   packetsPerStream,
   publishWithFfmpeg8,
 } from './modern-ffmpeg';
+export { frameNumber, numberedFrame } from './numbered-frames';
 export {
   canBindIpv6Loopback,
   freePort,
