@@ -263,18 +263,6 @@ async function serve(): Promise<void> {
       messageLog: false,
       historyLength: 0,
     });
-    const listening = {
-      event: 'listening',
-      url: server.url,
-      host: server.host,
-      port: server.port,
-      stats: server.statsUrl ?? null,
-      http: server.httpUrl ?? null,
-    };
-    if (worker) toPrimary({ event: 'listening', line: listening });
-    else process.stdout.write(`${JSON.stringify(listening)}\n`);
-    // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
-    if (!worker && process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
     const stop = async () => {
       // A drain: clients that honour Enhanced RTMP's ReconnectRequest move before the close.
       if (drainMs > 0) {
@@ -311,6 +299,19 @@ async function serve(): Promise<void> {
       const asked = server.requestReconnect();
       process.stdout.write(`${JSON.stringify({ event: 'reconnect-requested', connections: asked })}\n`);
     });
+    // Announced only once the signals are handled: one sent on seeing the line must not kill us.
+    const listening = {
+      event: 'listening',
+      url: server.url,
+      host: server.host,
+      port: server.port,
+      stats: server.statsUrl ?? null,
+      http: server.httpUrl ?? null,
+    };
+    if (worker) toPrimary({ event: 'listening', line: listening });
+    else process.stdout.write(`${JSON.stringify(listening)}\n`);
+    // A person at a terminal gets a how-to; scripts (a pipe, or JSON logs) get the line alone.
+    if (!worker && process.stdout.isTTY && logFormat !== 'json') process.stdout.write(firstRunText(server));
   } catch (error) {
     fail((error as Error).message);
   }
