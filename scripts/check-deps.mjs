@@ -10,10 +10,11 @@ const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 /** Which workspace packages each package may import (design.md, "Layers"). */
 const ALLOWED = {
   '@rtmp/amf0': [],
+  '@rtmp/amf3': [],
   '@rtmp/handshake': [],
   '@rtmp/chunk': [],
   '@rtmp/flv': ['@rtmp/amf0'],
-  '@rtmp/messages': ['@rtmp/amf0', '@rtmp/chunk'],
+  '@rtmp/messages': ['@rtmp/amf0', '@rtmp/amf3', '@rtmp/chunk'],
   '@rtmp/client': ['@rtmp/amf0', '@rtmp/handshake', '@rtmp/chunk', '@rtmp/messages', '@rtmp/flv'],
   '@rtmp/server': [
     '@rtmp/amf0',

@@ -31,6 +31,7 @@ const { values: flags } = parseArgs({
 /** Each target and where its seeds come from (committed corpora and the captures tests use). */
 const TARGETS = [
   { name: 'amf0', pkg: 'packages/amf0', target: 'fuzz/amf0.fuzz.cjs', seeds: ['fuzz/corpus'] },
+  { name: 'amf3', pkg: 'packages/amf3', target: 'fuzz/amf3.fuzz.cjs', seeds: ['fuzz/corpus'] },
   {
     name: 'handshake',
     pkg: 'packages/handshake',

@@ -1,0 +1,633 @@
+import {
+  DEFAULT_MAX_BYTE_ARRAY_LENGTH,
+  DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_LENGTH,
+  DEFAULT_MAX_STRING_LENGTH,
+  DEFAULT_MAX_TABLE_SIZE,
+} from './constants';
+import { Amf3Error, type Amf3ErrorCode } from './errors';
+import { type Amf3ExternalReader, type Amf3Input, FLEX_EXTERNALIZABLES } from './externalizable';
+import { Marker } from './marker';
+import type { Amf3Entries, Amf3Node, Amf3NumberVectorNode, Amf3ObjectNode, Amf3Traits } from './node';
+import { copyItems } from './vector-items';
+
+/** Limits and readers of {@link Amf3Decoder}. Every field is optional. */
+export interface Amf3DecoderOptions {
+  /** Deepest nesting of containers; a top-level object is depth 1. @default 32 ({@link DEFAULT_MAX_DEPTH}) */
+  readonly maxDepth?: number;
+  /** Longest string, XML value, key or class name, in bytes. @default 8 MiB ({@link DEFAULT_MAX_STRING_LENGTH}) */
+  readonly maxStringLength?: number;
+  /** Longest byte array. @default 16 MiB ({@link DEFAULT_MAX_BYTE_ARRAY_LENGTH}) */
+  readonly maxByteArrayLength?: number;
+  /** Most items in one array, vector or dictionary; most members of one object. @default 65536 ({@link DEFAULT_MAX_LENGTH}) */
+  readonly maxLength?: number;
+  /** Most entries in each reference table (strings, objects, traits). @default 65536 ({@link DEFAULT_MAX_TABLE_SIZE}) */
+  readonly maxTableSize?: number;
+  /**
+   * Readers of externalizable classes by class name, on top of (or replacing) the Flex ones in
+   * {@link FLEX_EXTERNALIZABLES}. An externalizable object of any other class is an
+   * `AMF3_UNKNOWN_EXTERNALIZABLE` error: its body has no length to skip it by.
+   */
+  readonly externalizables?: Readonly<Record<string, Amf3ExternalReader>>;
+}
+
+const EMPTY = new Uint8Array(0);
+const CANONICAL_NAN_HIGH = 0x7ff80000;
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+/** What a complex value's header says when it is a reference: no value follows. */
+const IS_REFERENCE = 0;
+
+/**
+ * AMF3 decoder (AMF3 spec, 2013). Give it a buffer with {@link Amf3Decoder.setBuffer}, then read
+ * values one by one from {@link Amf3Decoder.offset}; the three reference tables (strings, objects,
+ * traits) live until the next `setBuffer`. A failed read throws {@link Amf3Error} and leaves
+ * `offset` and the tables as they were before it.
+ *
+ * Plain values map as follows: undefined → undefined, null → null, false/true → boolean, integer
+ * and double → number, string, XML document and XML → string, date → Date, array → array (the
+ * associative part, if any, as own properties of it), object → an ordinary object (class name
+ * dropped; a `__proto__` member becomes an own property, never the prototype), externalizable →
+ * whatever its reader returns, byte array → Uint8Array (a copy), vector of int/uint/double →
+ * Int32Array/Uint32Array/Float64Array, vector of objects → array, dictionary → Map. A reference
+ * gives the very object it points to, so cycles come back as cycles.
+ *
+ * @example
+ * ```ts
+ * const decoder = new Amf3Decoder();
+ * decoder.setBuffer(bytes);
+ * while (decoder.remaining > 0) console.log(decoder.readValue());
+ * ```
+ */
+export class Amf3Decoder {
+  readonly #maxDepth: number;
+  readonly #maxStringLength: number;
+  readonly #maxByteArrayLength: number;
+  readonly #maxLength: number;
+  readonly #maxTableSize: number;
+  readonly #externalizables: Map<string, Amf3ExternalReader>;
+
+  #bytes: Uint8Array = EMPTY;
+  #view: DataView = new DataView(EMPTY.buffer);
+  #end = 0;
+  #pos = 0;
+  readonly #strings: string[] = [];
+  /** Complex values (plain mode) or their nodes (lossless mode), in the order they began. */
+  readonly #objects: unknown[] = [];
+  readonly #traits: Amf3Traits[] = [];
+
+  constructor(options: Amf3DecoderOptions = {}) {
+    this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#maxStringLength = options.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH;
+    this.#maxByteArrayLength = options.maxByteArrayLength ?? DEFAULT_MAX_BYTE_ARRAY_LENGTH;
+    this.#maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
+    this.#maxTableSize = options.maxTableSize ?? DEFAULT_MAX_TABLE_SIZE;
+    this.#externalizables = new Map(
+      Object.entries({ ...FLEX_EXTERNALIZABLES, ...(options.externalizables ?? {}) }),
+    );
+  }
+
+  /** Starts reading `bytes` at `offset`, with empty reference tables. */
+  setBuffer(bytes: Uint8Array, offset = 0): this {
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.#end = bytes.byteLength;
+    this.#pos = offset;
+    this.#strings.length = 0;
+    this.#objects.length = 0;
+    this.#traits.length = 0;
+    return this;
+  }
+
+  /** Where the next value starts. */
+  get offset(): number {
+    return this.#pos;
+  }
+
+  /** Bytes left after {@link Amf3Decoder.offset}. */
+  get remaining(): number {
+    return this.#end - this.#pos;
+  }
+
+  /**
+   * Reads the next value as a plain JavaScript value.
+   * @throws {@link Amf3Error} on invalid or truncated input; `offset` is then left unchanged.
+   */
+  readValue(): unknown {
+    return this.#guarded(() => this.#plain(0));
+  }
+
+  /**
+   * Reads the next value in its lossless form.
+   * @throws {@link Amf3Error} on invalid or truncated input; `offset` is then left unchanged.
+   */
+  readNode(): Amf3Node {
+    return this.#guarded(() => this.#node(0));
+  }
+
+  /** Runs a read; on failure puts the cursor and the tables back where they were. */
+  #guarded<T>(read: () => T): T {
+    const pos = this.#pos;
+    const strings = this.#strings.length;
+    const objects = this.#objects.length;
+    const traits = this.#traits.length;
+    try {
+      return read();
+    } catch (error) {
+      this.#pos = pos;
+      this.#strings.length = strings;
+      this.#objects.length = objects;
+      this.#traits.length = traits;
+      throw error;
+    }
+  }
+
+  #fail(code: Amf3ErrorCode, message: string, offset = this.#pos): never {
+    throw new Amf3Error(code, message, offset);
+  }
+
+  #unknownMarker(marker: number, at: number): never {
+    this.#fail('AMF3_UNKNOWN_MARKER', `unknown marker 0x${marker.toString(16).padStart(2, '0')}`, at);
+  }
+
+  #need(count: number): void {
+    if (this.#end - this.#pos < count) {
+      this.#fail('AMF3_TRUNCATED', `needed ${count} more bytes, have ${this.#end - this.#pos}`);
+    }
+  }
+
+  #u8(): number {
+    if (this.#pos >= this.#end) this.#need(1);
+    return this.#bytes[this.#pos++]!;
+  }
+
+  /** U29 (spec §1.3.1): 7 bits per byte with a continuation bit, the 4th byte contributes 8. */
+  #u29(): number {
+    let byte = this.#u8();
+    if (byte < 0x80) return byte;
+    let value = (byte & 0x7f) << 7;
+    byte = this.#u8();
+    if (byte < 0x80) return value | byte;
+    value = (value | (byte & 0x7f)) << 7;
+    byte = this.#u8();
+    if (byte < 0x80) return value | byte;
+    value = (value | (byte & 0x7f)) << 8;
+    return (value | this.#u8()) >>> 0;
+  }
+
+  #double(): number {
+    this.#need(8);
+    const value = this.#view.getFloat64(this.#pos);
+    this.#pos += 8;
+    return value;
+  }
+
+  /** A non-canonical NaN's 8 bytes, so the lossless view can give them back. */
+  #nanRaw(value: number): Uint8Array | undefined {
+    if (!Number.isNaN(value)) return undefined;
+    const at = this.#pos - 8;
+    if (this.#view.getUint32(at) === CANONICAL_NAN_HIGH && this.#view.getUint32(at + 4) === 0)
+      return undefined;
+    return this.#bytes.slice(at, at + 8);
+  }
+
+  /** UTF-8 of a string or an XML value. */
+  #text(length: number): string {
+    if (length > this.#maxStringLength) {
+      this.#fail('AMF3_STRING_TOO_LONG', `${length} bytes is over maxStringLength ${this.#maxStringLength}`);
+    }
+    this.#need(length);
+    const start = this.#pos;
+    const end = start + length;
+    this.#pos = end;
+    if (length > 32) return utf8.decode(this.#bytes.subarray(start, end));
+    let text = '';
+    for (let i = start; i < end; i++) {
+      const byte = this.#bytes[i]!;
+      if (byte >= 0x80) return utf8.decode(this.#bytes.subarray(start, end));
+      text += String.fromCharCode(byte);
+    }
+    return text;
+  }
+
+  /** UTF-8-vr (spec §1.3.2): a string, or a reference to one in the string table. */
+  #string(): string {
+    const at = this.#pos;
+    const header = this.#u29();
+    if ((header & 1) === 0) {
+      const text = this.#strings[header >>> 1];
+      if (text === undefined) this.#badReference('string', header >>> 1, this.#strings.length, at);
+      return text;
+    }
+    const length = header >>> 1;
+    if (length === 0) return ''; // the empty string is never a table entry
+    const text = this.#text(length);
+    if (this.#strings.length >= this.#maxTableSize) this.#tableFull('string', at);
+    this.#strings.push(text);
+    return text;
+  }
+
+  #badReference(table: string, index: number, size: number, at: number): never {
+    this.#fail('AMF3_BAD_REFERENCE', `${table} reference ${index} with ${size} in the table`, at);
+  }
+
+  #tableFull(table: string, at: number): never {
+    this.#fail('AMF3_TABLE_FULL', `${table} table over maxTableSize ${this.#maxTableSize}`, at);
+  }
+
+  /**
+   * The U29 that starts every complex value. Returns {@link IS_REFERENCE} after resolving a
+   * reference into `#referenced`; otherwise the header, whose low bit is then always 1.
+   */
+  #header(): number {
+    const at = this.#pos;
+    const header = this.#u29();
+    if ((header & 1) === 1) return header;
+    const index = header >>> 1;
+    if (index >= this.#objects.length) this.#badReference('object', index, this.#objects.length, at);
+    this.#referenced = index;
+    return IS_REFERENCE;
+  }
+  #referenced = 0;
+
+  /** Takes the next slot of the object table for a value that starts here. */
+  #addObject(value: unknown, at: number): number {
+    if (this.#objects.length >= this.#maxTableSize) this.#tableFull('object', at);
+    return this.#objects.push(value) - 1;
+  }
+
+  /** A count from a header: within maxLength and, at `bytesEach` per item, within the input. */
+  #count(header: number, bytesEach: number, what: string): number {
+    const count = header >>> 1;
+    if (count > this.#maxLength) this.#tooMany(what, count);
+    this.#need(count * bytesEach);
+    return count;
+  }
+
+  #tooMany(what: string, count: number | string): never {
+    this.#fail('AMF3_TOO_MANY_ELEMENTS', `${what} of ${count} is over maxLength ${this.#maxLength}`);
+  }
+
+  #depth(depth: number): number {
+    if (depth >= this.#maxDepth)
+      this.#fail('AMF3_DEPTH_EXCEEDED', `nesting deeper than maxDepth ${this.#maxDepth}`);
+    return depth + 1;
+  }
+
+  /** Object traits (spec §3.12): inline (and then added to the table), or a reference to earlier ones. */
+  #readTraits(header: number): [traits: Amf3Traits, index: number | undefined] {
+    const at = this.#pos;
+    if ((header & 2) === 0) {
+      const index = header >>> 2;
+      const traits = this.#traits[index];
+      if (traits === undefined) this.#badReference('traits', index, this.#traits.length, at);
+      return [traits, index];
+    }
+    const externalizable = (header & 4) !== 0;
+    const dynamic = !externalizable && (header & 8) !== 0;
+    const count = externalizable ? 0 : header >>> 4;
+    if (count > this.#maxLength) this.#tooMany('traits', count);
+    this.#need(count);
+    const className = this.#string();
+    const members: string[] = [];
+    for (let i = 0; i < count; i++) members.push(this.#string());
+    if (this.#traits.length >= this.#maxTableSize) this.#tableFull('traits', at);
+    const traits = { className, dynamic, externalizable, members };
+    this.#traits.push(traits);
+    return [traits, undefined];
+  }
+
+  /** Dynamic members or an array's associative part: name/value pairs up to an empty name. */
+  #entries(read: (key: string) => void, what: string): void {
+    for (let count = 0; ; count++) {
+      const key = this.#string();
+      if (key === '') return;
+      if (count >= this.#maxLength) this.#tooMany(what, 'more members');
+      read(key);
+    }
+  }
+
+  /** An externalizable body, read by its class's reader; `parts` records it for the lossless view. */
+  #external(className: string, depth: number, parts?: Array<Amf3Node | Uint8Array>): unknown {
+    const reader = this.#externalizables.get(className);
+    if (reader === undefined) {
+      this.#fail('AMF3_UNKNOWN_EXTERNALIZABLE', `no reader for externalizable ${className}`);
+    }
+    const raw = (length: number) => {
+      this.#need(length);
+      const start = this.#pos;
+      this.#pos += length;
+      if (parts) parts.push(this.#bytes.slice(start, start + length));
+      return start;
+    };
+    const input: Amf3Input = {
+      readValue: () => {
+        if (!parts) return this.#plain(depth);
+        const node = this.#node(depth);
+        parts.push(node);
+        return node;
+      },
+      readUint8: () => this.#bytes[raw(1)]!,
+      readUint16: () => this.#view.getUint16(raw(2)),
+      readInt32: () => this.#view.getInt32(raw(4)),
+      readUint32: () => this.#view.getUint32(raw(4)),
+      readDouble: () => this.#view.getFloat64(raw(8)),
+      readUTF: () => {
+        const length = this.#view.getUint16(raw(2));
+        const start = raw(length);
+        return utf8.decode(this.#bytes.subarray(start, start + length));
+      },
+      readBytes: (length) => {
+        const start = raw(length);
+        return this.#bytes.slice(start, start + length);
+      },
+    };
+    return reader(input);
+  }
+
+  #byteArray(header: number): Uint8Array {
+    const length = header >>> 1;
+    if (length > this.#maxByteArrayLength) {
+      this.#fail(
+        'AMF3_BYTE_ARRAY_TOO_LONG',
+        `byte array of ${length} is over maxByteArrayLength ${this.#maxByteArrayLength}`,
+      );
+    }
+    this.#need(length);
+    const start = this.#pos;
+    this.#pos += length;
+    return this.#bytes.slice(start, start + length);
+  }
+
+  /** Vectors of int, uint or double: fixed flag, then big-endian items. */
+  #numberVector(
+    marker: number,
+    header: number,
+  ): [fixed: boolean, items: Int32Array | Uint32Array | Float64Array] {
+    const size = marker === Marker.VectorDouble ? 8 : 4;
+    const count = this.#count(header, size, 'vector');
+    const fixed = this.#u8() !== 0;
+    this.#need(count * size);
+    const items =
+      marker === Marker.VectorInt
+        ? new Int32Array(count)
+        : marker === Marker.VectorUint
+          ? new Uint32Array(count)
+          : new Float64Array(count);
+    copyItems(this.#bytes, this.#pos, new Uint8Array(items.buffer), 0, count * size, size);
+    this.#pos += count * size;
+    return [fixed, items];
+  }
+
+  #plain(depth: number): unknown {
+    const at = this.#pos;
+    const marker = this.#u8();
+    switch (marker) {
+      case Marker.Undefined:
+        return undefined;
+      case Marker.Null:
+        return null;
+      case Marker.False:
+        return false;
+      case Marker.True:
+        return true;
+      case Marker.Integer:
+        return (this.#u29() << 3) >> 3; // sign-extends the 29 bits
+      case Marker.Double:
+        return this.#double();
+      case Marker.String:
+        return this.#string();
+      case Marker.XmlDocument:
+      case Marker.Xml: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const text = this.#text(header >>> 1);
+        this.#addObject(text, at);
+        return text;
+      }
+      case Marker.Date: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const date = new Date(this.#double());
+        this.#addObject(date, at);
+        return date;
+      }
+      case Marker.Array: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const inner = this.#depth(depth);
+        const array: unknown[] = [];
+        this.#addObject(array, at);
+        const count = header >>> 1;
+        this.#entries((key) => assign(array, key, this.#plain(inner)), 'associative array');
+        this.#count(header, 1, 'array');
+        for (let i = 0; i < count; i++) array.push(this.#plain(inner));
+        return array;
+      }
+      case Marker.Object: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const inner = this.#depth(depth);
+        const object: Record<string, unknown> = {};
+        const index = this.#addObject(object, at);
+        const [traits] = this.#readTraits(header);
+        if (traits.externalizable) {
+          const value = this.#external(traits.className, inner);
+          this.#objects[index] = value;
+          return value;
+        }
+        for (const name of traits.members) assign(object, name, this.#plain(inner));
+        if (traits.dynamic) this.#entries((key) => assign(object, key, this.#plain(inner)), 'object');
+        return object;
+      }
+      case Marker.ByteArray: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const bytes = this.#byteArray(header);
+        this.#addObject(bytes, at);
+        return bytes;
+      }
+      case Marker.VectorInt:
+      case Marker.VectorUint:
+      case Marker.VectorDouble: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const [, items] = this.#numberVector(marker, header);
+        this.#addObject(items, at);
+        return items;
+      }
+      case Marker.VectorObject: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const inner = this.#depth(depth);
+        const count = this.#count(header, 1, 'vector');
+        this.#u8(); // fixed
+        this.#string(); // element class name
+        const items: unknown[] = [];
+        this.#addObject(items, at);
+        for (let i = 0; i < count; i++) items.push(this.#plain(inner));
+        return items;
+      }
+      case Marker.Dictionary: {
+        const header = this.#header();
+        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+        const inner = this.#depth(depth);
+        const count = this.#count(header, 2, 'dictionary');
+        this.#u8(); // weak keys
+        const map = new Map<unknown, unknown>();
+        this.#addObject(map, at);
+        for (let i = 0; i < count; i++) {
+          const key = this.#plain(inner);
+          map.set(key, this.#plain(inner));
+        }
+        return map;
+      }
+      default:
+        return this.#unknownMarker(marker, at);
+    }
+  }
+
+  #node(depth: number): Amf3Node {
+    const at = this.#pos;
+    const marker = this.#u8();
+    switch (marker) {
+      case Marker.Undefined:
+        return { type: 'undefined' };
+      case Marker.Null:
+        return { type: 'null' };
+      case Marker.False:
+        return { type: 'false' };
+      case Marker.True:
+        return { type: 'true' };
+      case Marker.Integer:
+        return { type: 'integer', value: (this.#u29() << 3) >> 3 };
+      case Marker.Double: {
+        const value = this.#double();
+        const raw = this.#nanRaw(value);
+        return raw ? { type: 'double', value, raw } : { type: 'double', value };
+      }
+      case Marker.String:
+        return { type: 'string', value: this.#string() };
+      default:
+        break;
+    }
+    const header = this.#header();
+    if (header === IS_REFERENCE) return { type: 'reference', index: this.#referenced };
+    switch (marker) {
+      case Marker.XmlDocument:
+      case Marker.Xml: {
+        const value = this.#text(header >>> 1);
+        const node: Amf3Node = { type: marker === Marker.Xml ? 'xml' : 'xml-document', value };
+        this.#addObject(node, at);
+        return node;
+      }
+      case Marker.Date: {
+        const node: Amf3Node = { type: 'date', value: this.#double() };
+        this.#addObject(node, at);
+        return node;
+      }
+      case Marker.Array: {
+        const inner = this.#depth(depth);
+        const associative: Amf3Entries = [];
+        const dense: Amf3Node[] = [];
+        const node: Amf3Node = { type: 'array', associative, dense };
+        this.#addObject(node, at);
+        this.#entries((key) => associative.push([key, this.#node(inner)]), 'associative array');
+        const count = this.#count(header, 1, 'array');
+        for (let i = 0; i < count; i++) dense.push(this.#node(inner));
+        return node;
+      }
+      case Marker.Object: {
+        const inner = this.#depth(depth);
+        const index = this.#addObject(undefined, at);
+        const [traits, traitsIndex] = this.#readTraits(header);
+        const node: Amf3ObjectNode = { type: 'object', traits, sealed: [], dynamic: [] };
+        if (traitsIndex !== undefined) node.traitsIndex = traitsIndex;
+        this.#objects[index] = node;
+        if (traits.externalizable) {
+          node.external = [];
+          this.#external(traits.className, inner, node.external);
+          return node;
+        }
+        for (let i = 0; i < traits.members.length; i++) node.sealed.push(this.#node(inner));
+        if (traits.dynamic) this.#entries((key) => node.dynamic.push([key, this.#node(inner)]), 'object');
+        return node;
+      }
+      case Marker.ByteArray: {
+        const node: Amf3Node = { type: 'byte-array', value: this.#byteArray(header) };
+        this.#addObject(node, at);
+        return node;
+      }
+      case Marker.VectorInt:
+      case Marker.VectorUint:
+      case Marker.VectorDouble: {
+        const [fixed, items] = this.#numberVector(marker, header);
+        const type =
+          marker === Marker.VectorInt
+            ? 'vector-int'
+            : marker === Marker.VectorUint
+              ? 'vector-uint'
+              : 'vector-double';
+        const node = { type, fixed, items } as Amf3NumberVectorNode;
+        this.#addObject(node, at);
+        return node;
+      }
+      case Marker.VectorObject: {
+        const inner = this.#depth(depth);
+        const count = this.#count(header, 1, 'vector');
+        const fixed = this.#u8() !== 0;
+        const items: Amf3Node[] = [];
+        const node: Amf3Node = { type: 'vector-object', fixed, className: this.#string(), items };
+        this.#addObject(node, at);
+        for (let i = 0; i < count; i++) items.push(this.#node(inner));
+        return node;
+      }
+      case Marker.Dictionary: {
+        const inner = this.#depth(depth);
+        const count = this.#count(header, 2, 'dictionary');
+        const weakKeys = this.#u8() !== 0;
+        const entries: Array<[Amf3Node, Amf3Node]> = [];
+        const node: Amf3Node = { type: 'dictionary', weakKeys, entries };
+        this.#addObject(node, at);
+        for (let i = 0; i < count; i++) {
+          const key = this.#node(inner);
+          entries.push([key, this.#node(inner)]);
+        }
+        return node;
+      }
+      default:
+        return this.#unknownMarker(marker, at);
+    }
+  }
+}
+
+/** Sets a member so that a `__proto__` name becomes an own property, never the prototype. */
+function assign(target: object, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    (target as Record<string, unknown>)[key] = value;
+  }
+}
+
+/**
+ * Decodes exactly one AMF3 value as a plain JavaScript value.
+ * @throws {@link Amf3Error} on invalid input, or `AMF3_TRAILING_BYTES` when bytes are left after it.
+ */
+export function decode(bytes: Uint8Array, options?: Amf3DecoderOptions): unknown {
+  const decoder = new Amf3Decoder(options).setBuffer(bytes);
+  const value = decoder.readValue();
+  if (decoder.remaining > 0) trailing(decoder);
+  return value;
+}
+
+/** Decodes exactly one AMF3 value in its lossless form. @throws {@link Amf3Error} */
+export function decodeNode(bytes: Uint8Array, options?: Amf3DecoderOptions): Amf3Node {
+  const decoder = new Amf3Decoder(options).setBuffer(bytes);
+  const node = decoder.readNode();
+  if (decoder.remaining > 0) trailing(decoder);
+  return node;
+}
+
+function trailing(decoder: Amf3Decoder): never {
+  throw new Amf3Error('AMF3_TRAILING_BYTES', `${decoder.remaining} bytes after the value`, decoder.offset);
+}
