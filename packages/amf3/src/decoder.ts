@@ -34,6 +34,7 @@ export interface Amf3DecoderOptions {
 const EMPTY = new Uint8Array(0);
 const CANONICAL_NAN_HIGH = 0x7ff80000;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const FLEX_READERS = new Map(Object.entries(FLEX_EXTERNALIZABLES));
 /** What a complex value's header says when it is a reference: no value follows. */
 const IS_REFERENCE = 0;
 
@@ -81,9 +82,9 @@ export class Amf3Decoder {
     this.#maxByteArrayLength = options.maxByteArrayLength ?? DEFAULT_MAX_BYTE_ARRAY_LENGTH;
     this.#maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
     this.#maxTableSize = options.maxTableSize ?? DEFAULT_MAX_TABLE_SIZE;
-    this.#externalizables = new Map(
-      Object.entries({ ...FLEX_EXTERNALIZABLES, ...(options.externalizables ?? {}) }),
-    );
+    this.#externalizables = options.externalizables
+      ? new Map(Object.entries({ ...FLEX_EXTERNALIZABLES, ...options.externalizables }))
+      : FLEX_READERS;
   }
 
   /** Starts reading `bytes` at `offset`, with empty reference tables. */
@@ -146,7 +147,7 @@ export class Amf3Decoder {
   }
 
   #unknownMarker(marker: number, at: number): never {
-    this.#fail('AMF3_UNKNOWN_MARKER', `unknown marker 0x${marker.toString(16).padStart(2, '0')}`, at);
+    this.#fail('AMF3_UNKNOWN_MARKER', `unknown marker 0x${marker.toString(16)}`, at);
   }
 
   #need(count: number): void {
@@ -396,24 +397,24 @@ export class Amf3Decoder {
         return this.#double();
       case Marker.String:
         return this.#string();
+      default:
+        if (marker > Marker.Dictionary) this.#unknownMarker(marker, at);
+    }
+    const header = this.#header();
+    if (header === IS_REFERENCE) return this.#objects[this.#referenced];
+    switch (marker) {
       case Marker.XmlDocument:
       case Marker.Xml: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const text = this.#text(header >>> 1);
         this.#addObject(text, at);
         return text;
       }
       case Marker.Date: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const date = new Date(this.#double());
         this.#addObject(date, at);
         return date;
       }
       case Marker.Array: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const inner = this.#depth(depth);
         const array: unknown[] = [];
         this.#addObject(array, at);
@@ -424,8 +425,6 @@ export class Amf3Decoder {
         return array;
       }
       case Marker.Object: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const inner = this.#depth(depth);
         const object: Record<string, unknown> = {};
         const index = this.#addObject(object, at);
@@ -440,8 +439,6 @@ export class Amf3Decoder {
         return object;
       }
       case Marker.ByteArray: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const bytes = this.#byteArray(header);
         this.#addObject(bytes, at);
         return bytes;
@@ -449,15 +446,11 @@ export class Amf3Decoder {
       case Marker.VectorInt:
       case Marker.VectorUint:
       case Marker.VectorDouble: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const [, items] = this.#numberVector(marker, header);
         this.#addObject(items, at);
         return items;
       }
       case Marker.VectorObject: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const inner = this.#depth(depth);
         const count = this.#count(header, 1, 'vector');
         this.#u8(); // fixed
@@ -468,8 +461,6 @@ export class Amf3Decoder {
         return items;
       }
       case Marker.Dictionary: {
-        const header = this.#header();
-        if (header === IS_REFERENCE) return this.#objects[this.#referenced];
         const inner = this.#depth(depth);
         const count = this.#count(header, 2, 'dictionary');
         this.#u8(); // weak keys
@@ -508,7 +499,7 @@ export class Amf3Decoder {
       case Marker.String:
         return { type: 'string', value: this.#string() };
       default:
-        break;
+        if (marker > Marker.Dictionary) this.#unknownMarker(marker, at);
     }
     const header = this.#header();
     if (header === IS_REFERENCE) return { type: 'reference', index: this.#referenced };
@@ -614,18 +605,23 @@ function assign(target: object, key: string, value: unknown): void {
  * @throws {@link Amf3Error} on invalid input, or `AMF3_TRAILING_BYTES` when bytes are left after it.
  */
 export function decode(bytes: Uint8Array, options?: Amf3DecoderOptions): unknown {
-  const decoder = new Amf3Decoder(options).setBuffer(bytes);
-  const value = decoder.readValue();
-  if (decoder.remaining > 0) trailing(decoder);
-  return value;
+  return whole(bytes, options, (decoder) => decoder.readValue());
 }
 
 /** Decodes exactly one AMF3 value in its lossless form. @throws {@link Amf3Error} */
 export function decodeNode(bytes: Uint8Array, options?: Amf3DecoderOptions): Amf3Node {
+  return whole(bytes, options, (decoder) => decoder.readNode());
+}
+
+function whole<T>(
+  bytes: Uint8Array,
+  options: Amf3DecoderOptions | undefined,
+  read: (decoder: Amf3Decoder) => T,
+): T {
   const decoder = new Amf3Decoder(options).setBuffer(bytes);
-  const node = decoder.readNode();
+  const value = read(decoder);
   if (decoder.remaining > 0) trailing(decoder);
-  return node;
+  return value;
 }
 
 function trailing(decoder: Amf3Decoder): never {

@@ -33,8 +33,6 @@ export interface Amf3EncoderOptions {
 const utf8 = new TextEncoder();
 /** Bytes a string can take: a U29 header and 3 bytes per UTF-16 unit. */
 const worstCase = (text: string) => 4 + text.length * 3;
-/** The key of the one traits every plain object shares: anonymous and dynamic. */
-const ANONYMOUS_DYNAMIC = '\u0000dynamic';
 
 /**
  * AMF3 encoder. Write values with {@link Amf3Encoder.writeValue} or {@link Amf3Encoder.writeNode},
@@ -64,7 +62,8 @@ export class Amf3Encoder {
   readonly #objects = new Map<object, number>();
   /** The marker of every object-table entry, so a reference node can be written with its type's. */
   readonly #objectMarkers: number[] = [];
-  readonly #traits = new Map<string, number>();
+  /** Where the traits every plain object shares (anonymous, dynamic) sit in the traits table. */
+  #anonymousTraits: number | undefined;
   #traitsCount = 0;
 
   constructor(options: Amf3EncoderOptions = {}) {
@@ -90,7 +89,7 @@ export class Amf3Encoder {
     this.#strings.clear();
     this.#objects.clear();
     this.#objectMarkers.length = 0;
-    this.#traits.clear();
+    this.#anonymousTraits = undefined;
     this.#traitsCount = 0;
     return bytes;
   }
@@ -265,11 +264,10 @@ export class Amf3Encoder {
       return;
     }
     if (this.#seen(value, Marker.Object)) return;
-    const traits = this.#traits.get(ANONYMOUS_DYNAMIC);
-    if (traits !== undefined) {
-      this.#u29((traits << 2) | 1);
+    if (this.#anonymousTraits !== undefined) {
+      this.#u29((this.#anonymousTraits << 2) | 1);
     } else {
-      this.#traits.set(ANONYMOUS_DYNAMIC, this.#traitsCount++);
+      this.#anonymousTraits = this.#traitsCount++;
       this.#u8(0x0b); // inline traits, dynamic, no sealed members
       this.#u8(0x01); // anonymous: empty class name
     }
@@ -469,12 +467,26 @@ function isIndex(key: string, length: number): boolean {
   return Number.isInteger(index) && index >= 0 && index < length && String(index) === key;
 }
 
+/** The encoder of option-less calls, reused: its buffer has grown to the usual size already. */
+const shared = new Amf3Encoder();
+
+function whole(options: Amf3EncoderOptions | undefined, write: (encoder: Amf3Encoder) => void): Uint8Array {
+  const encoder = options === undefined ? shared : new Amf3Encoder(options);
+  try {
+    write(encoder);
+  } catch (error) {
+    encoder.finish(); // empties the tables for the next call
+    throw error;
+  }
+  return encoder.finish();
+}
+
 /** Encodes one plain value. @throws {@link Amf3EncodeError} */
 export function encode(value: unknown, options?: Amf3EncoderOptions): Uint8Array {
-  return new Amf3Encoder(options).writeValue(value).finish();
+  return whole(options, (encoder) => encoder.writeValue(value));
 }
 
 /** Encodes one lossless node: `encodeNode(decodeNode(bytes))` gives `bytes` back. @throws {@link Amf3EncodeError} */
 export function encodeNode(node: Amf3Node, options?: Amf3EncoderOptions): Uint8Array {
-  return new Amf3Encoder(options).writeNode(node).finish();
+  return whole(options, (encoder) => encoder.writeNode(node));
 }

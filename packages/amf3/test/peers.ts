@@ -95,3 +95,14 @@ export const amfjs = {
     return new Uint8Array(Buffer.concat(parts));
   },
 };
+
+const { AMF3: Amf3Ts } = require('amf3-ts') as {
+  AMF3: { parse(bytes: Uint8Array): [position: number, value: unknown]; stringify(value: unknown): number[] };
+};
+
+/** One AMF3 value through amf3-ts (the codec inside bytearray-node, called directly). */
+export const amf3Ts = {
+  name: 'amf3-ts',
+  decode: (bytes: Uint8Array): unknown => Amf3Ts.parse(bytes)[1],
+  encode: (value: unknown): Uint8Array => Uint8Array.from(Amf3Ts.stringify(value)),
+};
