@@ -261,16 +261,31 @@ describe('adversarial plan, message layer', () => {
     });
   });
 
-  it('the "AMF3" forms: format byte 0 decodes as AMF0; any other is MESSAGE_UNSUPPORTED_FORMAT', () => {
+  it('the "AMF3" forms: format byte 0 then AMF0 values decodes; any other format byte is MESSAGE_UNSUPPORTED_FORMAT', () => {
     const body = encodeAll(['connect', 1, { app: 'live' }]);
     const amf3 = new Uint8Array([0, ...body]);
     expect(decodeMessage(raw(17, amf3))).toMatchObject({ type: 'command', name: 'connect', form: 'amf3' });
-    expect(encodeMessage(decodeMessage(raw(17, amf3)))).toMatchObject({ typeId: 17, payload: amf3 });
+    expect(decodeMessage(encodeMessage(decodeMessage(raw(17, amf3))))).toEqual(decodeMessage(raw(17, amf3)));
     expect(codeOf(() => decodeMessage(raw(17, new Uint8Array([3, ...body]))))).toBe(
       'MESSAGE_UNSUPPORTED_FORMAT',
     );
+  });
+
+  it('an AVM+ value that is not valid AMF3, and one nested inside an AMF0 object, are MESSAGE_BAD_AMF', () => {
+    const bad = (payload: Uint8Array) => {
+      try {
+        decodeMessage(raw(20, payload));
+      } catch (error) {
+        return [(error as MessageError).code, ((error as MessageError).cause as { code: string }).code];
+      }
+      return undefined;
+    };
+    expect(bad(new Uint8Array([...encodeAll(['x', 1]), 0x11, 0x0a, 0x02]))).toEqual([
+      'MESSAGE_BAD_AMF',
+      'AMF3_BAD_REFERENCE',
+    ]);
     expect(
-      codeOf(() => decodeMessage(raw(20, new Uint8Array([...encodeAll(['x', 1]), 0x11, 0x04, 0x01])))),
-    ).toBe('MESSAGE_BAD_AMF');
+      bad(new Uint8Array([...encodeAll(['x', 1]), 0x03, 0x00, 0x01, 0x61, 0x11, 0x04, 0x01, 0, 0, 9])),
+    ).toEqual(['MESSAGE_BAD_AMF', 'AMF0_AVMPLUS_UNSUPPORTED']);
   });
 });
