@@ -194,6 +194,8 @@ export class ClientSession {
   readonly #transactions: TransactionTable<Pending>;
   readonly #streams = new Map<number, StreamRole>();
   #state: 'new' | 'handshake' | 'connecting' | 'connected' | 'closed' = 'new';
+  /** Both sides agreed on `objectEncoding` 3: commands and data go in the "AMF3" form (17, 15). */
+  #amf3 = false;
   #player = false;
   #announcedWindow: number | undefined;
 
@@ -416,7 +418,17 @@ export class ClientSession {
   /** Metadata for a published stream (`@setDataFrame onMetaData`), returned as bytes to write. */
   setMetadata(streamId: number, metadata: Readonly<Record<string, unknown>>): Uint8Array[] {
     this.#expectPublishing(streamId);
-    return this.#encoder.encode(encodeMessage(buildSetDataFrame(streamId, metadata)), CSID.data);
+    return this.#encoder.encode(
+      encodeMessage(this.#inForm(buildSetDataFrame(streamId, metadata))),
+      CSID.data,
+    );
+  }
+
+  /** Commands and data in the negotiated form: "AMF3" (17, 15) after an `objectEncoding` 3 connect. */
+  #inForm(message: RtmpMessage): RtmpMessage {
+    return this.#amf3 && (message.type === 'command' || message.type === 'data')
+      ? { ...message, form: 'amf3' }
+      : message;
   }
 
   /**
@@ -588,7 +600,7 @@ export class ClientSession {
   }
 
   #sendMessage(output: ClientOutput, message: RtmpMessage, csid: number): void {
-    this.#send(output, encodeMessage(message), csid);
+    this.#send(output, encodeMessage(this.#inForm(message)), csid);
   }
 
   #sendConnect(output: ClientOutput): void {
@@ -707,6 +719,9 @@ export class ClientSession {
     if (pending.kind === 'connect') {
       if (ok) {
         this.#state = 'connected';
+        this.#amf3 =
+          this.#options.connect?.objectEncoding === 3 &&
+          (info as { objectEncoding?: unknown } | undefined)?.objectEncoding === 3;
         output.send.push(...this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096));
         output.events.push({
           type: 'connected',

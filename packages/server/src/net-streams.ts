@@ -1,3 +1,4 @@
+import { Amf0EncodeError } from '@rtmp/amf0';
 import {
   type AggregateMessage,
   aggregateMedia,
@@ -8,6 +9,7 @@ import {
   type CommandMessage,
   type DataMessage,
   DEFAULT_MAX_NAME_LENGTH,
+  encodeMessage,
   type MediaMessage,
   MessageError,
   parsePlay,
@@ -91,7 +93,7 @@ export class NetStreams {
   media(message: MediaMessage | DataMessage | AggregateMessage, events: ServerEvent[]): void {
     if (this.#streams.get(message.streamId)?.role !== 'publish') return;
     if (message.type !== 'aggregate') {
-      const media = message.type === 'data' ? stripSetDataFrame(message) : message;
+      const media = message.type === 'data' ? inAmf0(stripSetDataFrame(message)) : message;
       events.push({ type: 'media', streamId: message.streamId, message: media });
       return;
     }
@@ -274,5 +276,22 @@ function tryName(message: CommandMessage): string | undefined {
     return parseStreamNameArgument(message);
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Data a publisher sent in the "AMF3" form (type 15), as AMF0 when its values allow: players that
+ * read only AMF0 (FFmpeg, nginx-rtmp, VLC) then get the metadata. Values AMF0 cannot carry (byte
+ * arrays, vectors, dictionaries) keep the AMF3 form.
+ */
+function inAmf0(message: DataMessage): DataMessage {
+  if (message.form === 'amf0') return message;
+  const amf0 = { ...message, form: 'amf0' as const };
+  try {
+    encodeMessage(amf0);
+    return amf0;
+  } catch (error) {
+    if (Amf0EncodeError.isInstance(error)) return message;
+    throw error;
   }
 }

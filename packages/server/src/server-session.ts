@@ -51,6 +51,8 @@ export class ServerSession {
   readonly #streams: NetStreams;
   readonly #pending = new PendingRequests<ConnectPending | StreamRequest>();
   #state: 'handshake' | 'awaiting-connect' | 'connecting' | 'connected' | 'closed' = 'handshake';
+  /** A client that connected with `objectEncoding` 3 gets commands in the "AMF3" form (type 17). */
+  #amf3 = false;
 
   constructor(options: ServerSessionOptions = {}) {
     this.#options = options;
@@ -165,6 +167,8 @@ export class ServerSession {
     for (const outgoing of answer.control) this.#send(output, outgoing);
     output.send.push(...this.#encoder.setChunkSize(answer.chunkSize));
     this.#send(output, answer.result);
+    // The answer itself went in AMF0, as the connect did; from here on commands go in its form.
+    this.#amf3 = pending.objectEncoding === 3;
     this.#state = 'connected';
     return output;
   }
@@ -260,7 +264,12 @@ export class ServerSession {
     output.events.push({ type: 'protocol-error', error });
   }
 
-  #send(output: ServerOutput, { message, csid }: Outgoing): void {
+  #send(output: ServerOutput, outgoing: Outgoing): void {
+    const { csid } = outgoing;
+    const message =
+      this.#amf3 && outgoing.message.type === 'command'
+        ? { ...outgoing.message, form: 'amf3' as const }
+        : outgoing.message;
     this.#options.onSent?.(message);
     output.send.push(...this.#encoder.encode(encodeMessage(message), csid));
   }

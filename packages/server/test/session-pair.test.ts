@@ -1,17 +1,23 @@
 // ServerSession against the toolkit's own ClientSession, in memory, byte by byte.
 import { ChunkDecoder, ChunkEncoder } from '@rtmp/chunk';
-import { type ClientEvent, ClientSession } from '@rtmp/client';
-import { buildCheckBandwidth, command, decodeMessage, encodeMessage } from '@rtmp/messages';
-import { type ServerEvent, ServerSession } from '@rtmp/server';
+import { type ClientEvent, ClientSession, type ClientSessionOptions } from '@rtmp/client';
+import { buildCheckBandwidth, command, decodeMessage, encodeMessage, type RtmpMessage } from '@rtmp/messages';
+import { type ServerEvent, ServerSession, type ServerSessionOptions } from '@rtmp/server';
 import { describe, expect, it } from 'vitest';
 
 class Pair {
-  readonly client = new ClientSession({ url: 'rtmp://localhost/live', now: () => 0 });
-  readonly server = new ServerSession();
+  readonly client: ClientSession;
+  readonly server: ServerSession;
   readonly clientEvents: ClientEvent[] = [];
   readonly serverEvents: ServerEvent[] = [];
 
-  constructor(player = false) {
+  constructor(
+    player = false,
+    clientOptions: Partial<ClientSessionOptions> = {},
+    serverOptions: ServerSessionOptions = {},
+  ) {
+    this.client = new ClientSession({ url: 'rtmp://localhost/live', now: () => 0, ...clientOptions });
+    this.server = new ServerSession(serverOptions);
     this.toServer(this.client.start({ player }).send);
   }
 
@@ -61,6 +67,58 @@ class Pair {
 }
 
 describe('ServerSession with ClientSession', () => {
+  it('objectEncoding 3: after connect both sides send commands (the client its metadata too) in the AMF3 form, and read them; players get the metadata in AMF0', () => {
+    const sent: RtmpMessage[] = [];
+    const received: RtmpMessage[] = [];
+    const pair = new Pair(
+      false,
+      { connect: { objectEncoding: 3 } },
+      { onSent: (message) => sent.push(message), onMessage: (message) => received.push(message) },
+    );
+    const streamId = pair.connectAndCreateStream();
+    pair.toServer(pair.client.publish(streamId, 'cam').send);
+    pair.toClient(pair.server.accept(pair.request('publish-request').requestId).send);
+    expect(pair.clientEvent('publish-started').info).toMatchObject({ code: 'NetStream.Publish.Start' });
+    pair.toServer(pair.client.setMetadata(streamId, { width: 640, encoder: 'test' }));
+
+    const forms = (messages: RtmpMessage[]) =>
+      messages
+        .filter((m) => m.type === 'command' || m.type === 'data')
+        .map((m) => [m.type === 'command' || m.type === 'data' ? m.name : '', 'form' in m ? m.form : '']);
+    expect(forms(received)).toEqual([
+      ['connect', 'amf0'],
+      ['createStream', 'amf3'],
+      ['releaseStream', 'amf3'],
+      ['FCPublish', 'amf3'],
+      ['publish', 'amf3'],
+      ['@setDataFrame', 'amf3'],
+    ]);
+    expect(forms(sent)).toEqual([
+      ['_result', 'amf0'],
+      ['_result', 'amf3'],
+      ['_result', 'amf3'],
+      ['onFCPublish', 'amf3'],
+      ['onStatus', 'amf3'],
+    ]);
+    // On the wire the command objects are AMF3 behind the AVM+ marker: the publish's onStatus.
+    const onStatus = encodeMessage(sent.at(-1)!);
+    expect(onStatus.typeId).toBe(17);
+    expect(Buffer.from(onStatus.payload).includes(0x11)).toBe(true);
+    expect(pair.serverEvents.find((e) => e.type === 'media')).toMatchObject({
+      message: { type: 'data', name: 'onMetaData', values: [{ width: 640, encoder: 'test' }], form: 'amf0' },
+    });
+  });
+
+  it('a client that did not ask for objectEncoding 3 keeps AMF0 both ways', () => {
+    const sent: RtmpMessage[] = [];
+    const pair = new Pair(false, {}, { onSent: (message) => sent.push(message) });
+    pair.connectAndCreateStream();
+    expect(sent.filter((m) => m.type === 'command').map((m) => m.type === 'command' && m.form)).toEqual([
+      'amf0',
+      'amf0',
+    ]);
+  });
+
   it('connect: the request carries the client’s fields; accepting sends what clients expect', () => {
     const pair = new Pair();
     const { request } = pair.request('connect-request');

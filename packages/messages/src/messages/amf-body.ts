@@ -79,14 +79,17 @@ function decodeMixed(body: Uint8Array, options: Amf0DecoderOptions): unknown[] {
 /**
  * Encodes values as a command or data body in the given form. The "AMF3" form writes the format
  * byte, then names, numbers, booleans and null as AMF0 (any reader gets the command name and
- * transaction id) and every object behind an AVM+ marker as AMF3, as Flash Player does.
+ * transaction id) and every object behind an AVM+ marker as AMF3, as Flash Player does. A `Map`
+ * (what AMF0 writes as an ECMA array, e.g. metadata) goes as an AMF3 object of its entries.
  */
 export function encodeAmfBody(values: readonly unknown[], form: AmfForm): Uint8Array {
   if (form === 'amf0') return encodeAll(values);
   const parts: Uint8Array[] = [Uint8Array.of(0)];
   for (const value of values) {
-    if (typeof value === 'object' && value !== null) parts.push(Uint8Array.of(AVM_PLUS), encodeAmf3(value));
-    else parts.push(encode(value));
+    if (typeof value === 'object' && value !== null) {
+      const object = value instanceof Map ? Object.fromEntries(value) : value;
+      parts.push(Uint8Array.of(AVM_PLUS), encodeAmf3(object));
+    } else parts.push(encode(value));
   }
   const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
   let at = 0;
