@@ -13,6 +13,7 @@ import {
 import { HandshakeError, unsupportedVersion } from './errors';
 import { PacketReader } from './packet-reader';
 import type { HandshakeOptions, HandshakeResult } from './result';
+import { keyPosition, RTMPE_VERSION, type RtmpeCipher, RtmpeKeys } from './rtmpe';
 
 /** Options of {@link ClientHandshake}. */
 export interface ClientHandshakeOptions extends HandshakeOptions {
@@ -28,6 +29,13 @@ export interface ClientHandshakeOptions extends HandshakeOptions {
    * @default false
    */
   readonly strict?: boolean;
+  /**
+   * RTMPE (`rtmpe://`): C0 = 6 and a Diffie-Hellman key in a digest C1 (`digest-772`, as FFmpeg
+   * sends, unless `scheme` names the other digest scheme); after the handshake every byte is RC4
+   * (the result's `encryption`). A server that does not answer with type 6 is refused.
+   * @default false
+   */
+  readonly encrypted?: boolean;
 }
 
 type State = 'new' | 'await-s0s1' | 'await-s2' | 'done';
@@ -62,12 +70,16 @@ export class ClientHandshake {
   #c1 = new Uint8Array(0);
   #c1Digest: Uint8Array | undefined;
   #scheme: HandshakeScheme = 'simple';
+  readonly #keys: RtmpeKeys | undefined;
+  #cipher: RtmpeCipher | undefined;
 
   constructor(options: ClientHandshakeOptions = {}) {
     this.#requested = options.scheme ?? 'simple';
+    if (options.encrypted && this.#requested === 'simple') this.#requested = 'digest-772';
     this.#strict = options.strict ?? false;
     this.#clock = options.clock ?? (() => 0);
     this.#random = options.randomBytes ?? cryptoRandomBytes;
+    this.#keys = options.encrypted ? new RtmpeKeys(this.#random) : undefined;
   }
 
   /** The scheme in use: the digest one only if the server answered with a digest. */
@@ -89,12 +101,14 @@ export class ClientHandshake {
       throw new HandshakeError('HANDSHAKE_INVALID_STATE', 'start() was already called', 0);
     }
     const c0c1 = new Uint8Array(1 + HANDSHAKE_PACKET_SIZE);
-    c0c1[0] = RTMP_VERSION;
+    c0c1[0] = this.#keys ? RTMPE_VERSION : RTMP_VERSION;
     const c1 = c0c1.subarray(1);
     new DataView(c1.buffer, c1.byteOffset, 4).setUint32(0, this.#clock() >>> 0);
     c1.set(this.#random(HANDSHAKE_PACKET_SIZE - 8), 8);
     if (this.#requested !== 'simple') {
       c1.set(CLIENT_DIGEST_VERSION, 4);
+      // RTMPE: the key goes in before the digest is computed over C1.
+      if (this.#keys) c1.set(this.#keys.publicKey, keyPosition(c1, this.#requested));
       this.#c1Digest = signPacket(c1, this.#requested, PLAYER_KEY);
     }
     this.#c1 = c1;
@@ -118,7 +132,17 @@ export class ClientHandshake {
     const send: Uint8Array[] = [];
     if (this.#state === 'await-s0s1') {
       const version = this.#reader.peek();
-      if (version !== undefined && version !== RTMP_VERSION) throw unsupportedVersion(version, 'server');
+      const expected = this.#keys ? RTMPE_VERSION : RTMP_VERSION;
+      if (version !== undefined && version !== expected) {
+        if (this.#keys && version === RTMP_VERSION) {
+          throw new HandshakeError(
+            'HANDSHAKE_UNSUPPORTED_VERSION',
+            'the server answered RTMPE with plain RTMP (version byte 0x03): it does not encrypt',
+            0,
+          );
+        }
+        throw unsupportedVersion(version, 'server');
+      }
       const s0s1 = this.#reader.take(1 + HANDSHAKE_PACKET_SIZE);
       if (s0s1 === undefined) return { status: 'in-progress', send };
       send.push(this.#c2(s0s1.subarray(1)));
@@ -129,22 +153,34 @@ export class ClientHandshake {
     if (s2 === undefined) return { status: 'in-progress', send };
     this.#checkS2(s2, at);
     this.#state = 'done';
-    return { status: 'done', send, remaining: this.#reader.takeAll(), scheme: this.#scheme };
+    const remaining = this.#reader.takeAll();
+    if (this.#cipher === undefined) return { status: 'done', send, remaining, scheme: this.#scheme };
+    return {
+      status: 'done',
+      send,
+      remaining: this.#cipher.decrypt(remaining),
+      scheme: this.#scheme,
+      encryption: this.#cipher,
+    };
   }
 
   /** C2 for this S1: signed if the server answered a digest C1 with a digest S1, else S1 itself. */
   #c2(s1: Uint8Array): Uint8Array {
     // FFmpeg's rule: only a first version byte of 3 or more means the server did the digest scheme.
-    if (this.#c1Digest === undefined || s1[4]! < 3) return s1.slice();
+    if (this.#c1Digest === undefined || (s1[4]! < 3 && !this.#keys)) return s1.slice();
     const found = findDigest(s1, 'server');
     if (found === undefined) {
       throw new HandshakeError(
         'HANDSHAKE_BAD_DIGEST',
-        'the server S1 claims a digest handshake but has no valid digest',
+        `the server S1 ${this.#keys ? 'of an RTMPE handshake' : 'claims a digest handshake but'} has no valid digest`,
         1,
       );
     }
     this.#scheme = this.#requested;
+    if (this.#keys) {
+      const at = keyPosition(s1, found.scheme);
+      this.#cipher = this.#keys.ciphers(s1.subarray(at, at + 128), 1 + at);
+    }
     const c2 = new Uint8Array(HANDSHAKE_PACKET_SIZE);
     c2.set(this.#random(HANDSHAKE_PACKET_SIZE));
     signSecondPacket(c2, PLAYER_FULL_KEY, found.digest);

@@ -2,10 +2,12 @@
 export type HandshakeErrorCode =
   /** C0/S0 is not 3. The message says what the peer probably is (TLS, HTTP, RTMPE). */
   | 'HANDSHAKE_UNSUPPORTED_VERSION'
-  /** The server's S1 carries a digest version but no valid digest (client, digest mode). */
+  /** The server's S1 carries a digest version but no valid digest (client, digest mode), or an RTMPE C1/S1 has none. */
   | 'HANDSHAKE_BAD_DIGEST'
   /** The server's S2 signature does not match our C1 digest (client, digest mode). */
   | 'HANDSHAKE_BAD_SIGNATURE'
+  /** An RTMPE peer's Diffie-Hellman public key is not in 2..p-2. */
+  | 'HANDSHAKE_BAD_KEY'
   /** S2 does not echo C1 (client with `strict`, simple mode). */
   | 'HANDSHAKE_ECHO_MISMATCH'
   /** The state machine was used out of order (local misuse: data after completion, start twice). */
@@ -56,9 +58,11 @@ export function unsupportedVersion(version: number, who: 'client' | 'server'): H
       ? ['tls', 'a TLS ClientHello: TLS was sent to the plain RTMP port (use the rtmps:// port)']
       : version === 0x47 || version === 0x50 || version === 0x48 || version === 0x4f
         ? ['http', 'an HTTP request was sent to the RTMP port']
-        : version === 6 || version === 8 || version === 9
-          ? ['rtmpe', 'RTMPE (encrypted RTMP) is not supported']
-          : ['unknown', 'not RTMP'];
+        : version === 6
+          ? ['rtmpe', 'RTMPE (encrypted RTMP) is turned off here']
+          : version === 8 || version === 9
+            ? ['rtmpe', 'RTMPE with XTEA/Blowfish signatures (types 8 and 9) is not supported; type 6 is']
+            : ['unknown', 'not RTMP'];
   return new HandshakeError(
     'HANDSHAKE_UNSUPPORTED_VERSION',
     `${who} sent version byte 0x${version.toString(16).padStart(2, '0')}, expected 0x03: ${hint}`,

@@ -19,5 +19,6 @@ export { HANDSHAKE_PACKET_SIZE, RTMP_VERSION } from './constants';
 export { type FoundDigest, findDigest, type HandshakeScheme } from './digest';
 export { HandshakeError, type HandshakeErrorCode, type ProbableProtocol } from './errors';
 export type { HandshakeOptions, HandshakeResult } from './result';
+export { RTMPE_VERSION, type RtmpeCipher } from './rtmpe';
 export type { ServerHandshakeOptions } from './server-handshake';
 export { ServerHandshake } from './server-handshake';

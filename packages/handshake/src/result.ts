@@ -1,4 +1,5 @@
 import type { HandshakeScheme } from './digest';
+import type { RtmpeCipher } from './rtmpe';
 
 /**
  * What a handshake state machine returns for each input: bytes to write to the peer, in order,
@@ -13,6 +14,11 @@ export type HandshakeResult =
       readonly remaining: Uint8Array;
       /** The scheme both sides ended up using. */
       readonly scheme: HandshakeScheme;
+      /**
+       * RTMPE: every byte after the handshake is RC4. `remaining` is already decrypted; pass what
+       * you receive next through `decrypt` and what you send through `encrypt`.
+       */
+      readonly encryption?: RtmpeCipher;
     };
 
 /** Options shared by both roles. */

@@ -13,6 +13,7 @@ import {
 import { HandshakeError, unsupportedVersion } from './errors';
 import { PacketReader } from './packet-reader';
 import type { HandshakeOptions, HandshakeResult } from './result';
+import { keyPosition, RTMPE_VERSION, type RtmpeCipher, RtmpeKeys } from './rtmpe';
 
 /** Options of {@link ServerHandshake}. */
 export interface ServerHandshakeOptions extends HandshakeOptions {
@@ -22,6 +23,13 @@ export interface ServerHandshakeOptions extends HandshakeOptions {
    * @default true
    */
   readonly digest?: boolean;
+  /**
+   * Answer an RTMPE client (C0 = 6, as `rtmpe://` in FFmpeg and rtmpdump sends) with the RTMPE
+   * handshake; when false, C0 = 6 is `HANDSHAKE_UNSUPPORTED_VERSION`. Types 8 and 9 (RC4 plus
+   * XTEA/Blowfish signatures) are always refused: no client asks for them first.
+   * @default true
+   */
+  readonly encryption?: boolean;
 }
 
 type State = 'await-c0c1' | 'await-c2' | 'done';
@@ -47,6 +55,7 @@ type State = 'await-c0c1' | 'await-c2' | 'done';
  */
 export class ServerHandshake {
   readonly #digest: boolean;
+  readonly #encryption: boolean;
   readonly #clock: () => number;
   readonly #random: (size: number) => Uint8Array;
   readonly #reader = new PacketReader();
@@ -56,9 +65,11 @@ export class ServerHandshake {
   #s1: Uint8Array | undefined;
   #s1Digest: Uint8Array | undefined;
   #c2Answers: boolean | undefined;
+  #cipher: RtmpeCipher | undefined;
 
   constructor(options: ServerHandshakeOptions = {}) {
     this.#digest = options.digest ?? true;
+    this.#encryption = options.encryption ?? true;
     this.#clock = options.clock ?? (() => 0);
     this.#random = options.randomBytes ?? cryptoRandomBytes;
   }
@@ -101,17 +112,27 @@ export class ServerHandshake {
     const send: Uint8Array[] = [];
     if (this.#state === 'await-c0c1') {
       const version = this.#reader.peek();
-      if (version !== undefined && version !== RTMP_VERSION) throw unsupportedVersion(version, 'client');
+      const encrypted = version === RTMPE_VERSION && this.#encryption;
+      if (version !== undefined && version !== RTMP_VERSION && !encrypted)
+        throw unsupportedVersion(version, 'client');
       const c0c1 = this.#reader.take(1 + HANDSHAKE_PACKET_SIZE);
       if (c0c1 === undefined) return { status: 'in-progress', send };
-      send.push(this.#reply(c0c1.subarray(1)));
+      send.push(this.#reply(c0c1.subarray(1), encrypted));
       this.#state = 'await-c2';
     }
     const c2 = this.#reader.take(HANDSHAKE_PACKET_SIZE);
     if (c2 === undefined) return { status: 'in-progress', send };
     this.#c2Answers = this.#answers(c2);
     this.#state = 'done';
-    return { status: 'done', send, remaining: this.#reader.takeAll(), scheme: this.#scheme };
+    const remaining = this.#reader.takeAll();
+    if (this.#cipher === undefined) return { status: 'done', send, remaining, scheme: this.#scheme };
+    return {
+      status: 'done',
+      send,
+      remaining: this.#cipher.decrypt(remaining),
+      scheme: this.#scheme,
+      encryption: this.#cipher,
+    };
   }
 
   #answers(c2: Uint8Array): boolean {
@@ -124,7 +145,7 @@ export class ServerHandshake {
   }
 
   /** S0+S1+S2 for this C1. */
-  #reply(c1: Uint8Array): Uint8Array {
+  #reply(c1: Uint8Array, encrypted: boolean): Uint8Array {
     const out = new Uint8Array(1 + 2 * HANDSHAKE_PACKET_SIZE);
     const s1 = out.subarray(1, 1 + HANDSHAKE_PACKET_SIZE);
     const s2 = out.subarray(1 + HANDSHAKE_PACKET_SIZE);
@@ -133,8 +154,11 @@ export class ServerHandshake {
     s1.set(this.#random(HANDSHAKE_PACKET_SIZE - 8), 8);
 
     const hasVersion = c1[4]! !== 0 || c1[5]! !== 0 || c1[6]! !== 0 || c1[7]! !== 0;
-    const found = this.#digest && hasVersion ? findDigest(c1, 'client') : undefined;
+    const found = (this.#digest || encrypted) && hasVersion ? findDigest(c1, 'client') : undefined;
     this.#s1 = s1;
+    if (encrypted && found === undefined) {
+      throw new HandshakeError('HANDSHAKE_BAD_DIGEST', 'an RTMPE C1 without a valid digest', 1);
+    }
     if (found === undefined) {
       // Simple handshake (RTMP 1.0 §5.2): zero version, S2 echoes C1.
       s2.set(c1);
@@ -142,6 +166,14 @@ export class ServerHandshake {
     }
     this.#scheme = found.scheme;
     s1.set(SERVER_DIGEST_VERSION, 4);
+    if (encrypted) {
+      // Our key goes in before the digest is computed over S1; the peer's is in C1, same scheme.
+      out[0] = RTMPE_VERSION;
+      const keys = new RtmpeKeys(this.#random);
+      s1.set(keys.publicKey, keyPosition(s1, found.scheme));
+      const at = keyPosition(c1, found.scheme);
+      this.#cipher = keys.ciphers(c1.subarray(at, at + 128), 1 + at);
+    }
     this.#s1Digest = signPacket(s1, found.scheme, SERVER_KEY).slice();
     s2.set(this.#random(HANDSHAKE_PACKET_SIZE));
     signSecondPacket(s2, SERVER_FULL_KEY, found.digest);

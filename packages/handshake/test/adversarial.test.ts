@@ -25,9 +25,13 @@ function errorOf(run: () => unknown): HandshakeError {
 const codeOf = (run: () => unknown): HandshakeErrorCode => errorOf(run).code;
 
 describe('adversarial plan, section B (handshake)', () => {
-  it('B1: RTMPE, TLS, HTTP and 0x00 first bytes fail on the first byte, with a hint', () => {
+  it('B1: RTMPE (turned off, or types 8/9), TLS, HTTP and 0x00 first bytes fail on the first byte, with a hint', () => {
+    const off = errorOf(() => new ServerHandshake({ encryption: false }).receive(Uint8Array.of(6)));
+    expect([off.code, off.probable]).toEqual(['HANDSHAKE_UNSUPPORTED_VERSION', 'rtmpe']);
+    expect(off.message).toMatch(/RTMPE.*turned off/);
     const cases = [
-      [0x06, 'rtmpe', /RTMPE/],
+      [0x08, 'rtmpe', /types 8 and 9/],
+      [0x09, 'rtmpe', /types 8 and 9/],
       [0x16, 'tls', /TLS.*plain RTMP port/],
       [0x47, 'http', /HTTP/], // "GET /"
       [0x50, 'http', /HTTP/], // "POST"
