@@ -5,7 +5,7 @@ import {
   ChunkError,
   encodeAcknowledgement,
 } from '@rtmp/chunk';
-import { ClientHandshake, HandshakeError, type HandshakeScheme } from '@rtmp/handshake';
+import { ClientHandshake, HandshakeError, type HandshakeScheme, type RtmpeCipher } from '@rtmp/handshake';
 import {
   aggregateMedia,
   buildCheckBandwidth,
@@ -62,6 +62,13 @@ export interface ClientSessionOptions {
   readonly url: string | RtmpUrl;
   /** Handshake to offer: `simple` (what OBS sends) or a digest one (what FFmpeg sends). @default 'simple' */
   readonly handshake?: HandshakeScheme;
+  /**
+   * RTMPE (`rtmpe://`): the encrypted handshake (type 6, a digest C1 with a Diffie-Hellman key),
+   * then RC4 on every byte. Everything the session returns is then already encrypted, and
+   * {@link ClientSession.receive} takes the bytes as they arrive.
+   * @default false
+   */
+  readonly encrypted?: boolean;
   /**
    * `connect` fields added to (or replacing) the defaults: app, tcUrl, `flashVer: 'FMLE/3.0
    * (compatible; @rtmp/client)'`, `type: 'nonprivate'`, and for players fpad, capabilities,
@@ -197,6 +204,8 @@ export class ClientSession {
   /** Both sides agreed on `objectEncoding` 3: commands and data go in the "AMF3" form (17, 15). */
   #amf3 = false;
   #player = false;
+  /** RTMPE's RC4 streams, from the end of the handshake on. */
+  #encryption: RtmpeCipher | undefined;
   #announcedWindow: number | undefined;
 
   constructor(options: ClientSessionOptions) {
@@ -205,6 +214,7 @@ export class ClientSession {
     this.#now = options.now ?? Date.now;
     this.#handshake = new ClientHandshake({
       scheme: options.handshake ?? 'simple',
+      encrypted: options.encrypted ?? false,
       ...(options.randomBytes ? { randomBytes: options.randomBytes } : {}),
     });
     this.#decoder = new ChunkDecoder(options.chunkDecoder);
@@ -234,12 +244,13 @@ export class ClientSession {
     const output: ClientOutput = { send: [], events: [] };
     if (this.#state === 'closed') return output;
     try {
-      let input = bytes;
+      let input = this.#encryption ? this.#encryption.decrypt(bytes) : bytes;
       if (this.#state === 'handshake') {
         const result = this.#handshake.receive(bytes);
-        output.send.push(...result.send);
+        output.send.push(...result.send); // C2 in the clear; what follows is encrypted
         if (result.status !== 'done') return output;
         input = result.remaining;
+        this.#encryption = result.encryption;
         this.#sendConnect(output);
       }
       this.#decoder.push(input);
@@ -418,9 +429,8 @@ export class ClientSession {
   /** Metadata for a published stream (`@setDataFrame onMetaData`), returned as bytes to write. */
   setMetadata(streamId: number, metadata: Readonly<Record<string, unknown>>): Uint8Array[] {
     this.#expectPublishing(streamId);
-    return this.#encoder.encode(
-      encodeMessage(this.#inForm(buildSetDataFrame(streamId, metadata))),
-      CSID.data,
+    return this.#wire(
+      this.#encoder.encode(encodeMessage(this.#inForm(buildSetDataFrame(streamId, metadata))), CSID.data),
     );
   }
 
@@ -444,7 +454,7 @@ export class ClientSession {
     this.#expectPublishing(streamId);
     const typeId = kind === 'audio' ? 8 : kind === 'video' ? 9 : 18;
     const csid = kind === 'audio' ? CSID.audio : kind === 'video' ? CSID.video : CSID.data;
-    return this.#encoder.encode({ typeId, streamId, timestamp, payload }, csid);
+    return this.#wire(this.#encoder.encode({ typeId, streamId, timestamp, payload }, csid));
   }
 
   /**
@@ -596,7 +606,13 @@ export class ClientSession {
   }
 
   #send(output: ClientOutput, raw: Parameters<ChunkEncoder['encode']>[0], csid: number): void {
-    output.send.push(...this.#encoder.encode(raw, csid));
+    output.send.push(...this.#wire(this.#encoder.encode(raw, csid)));
+  }
+
+  /** Chunks as they go on the wire: RC4-encrypted on an RTMPE connection (in order: one keystream). */
+  #wire(pieces: Uint8Array[]): Uint8Array[] {
+    const encryption = this.#encryption;
+    return encryption ? pieces.map((piece) => encryption.encrypt(piece)) : pieces;
   }
 
   #sendMessage(output: ClientOutput, message: RtmpMessage, csid: number): void {
@@ -722,7 +738,7 @@ export class ClientSession {
         this.#amf3 =
           this.#options.connect?.objectEncoding === 3 &&
           (info as { objectEncoding?: unknown } | undefined)?.objectEncoding === 3;
-        output.send.push(...this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096));
+        output.send.push(...this.#wire(this.#encoder.setChunkSize(this.#options.chunkSize ?? 4096)));
         output.events.push({
           type: 'connected',
           properties: message.commandObject,

@@ -1,11 +1,12 @@
 import { RtmpClientError } from './errors';
 
-/** An RTMP URL taken apart (`rtmp[s]://host[:port]/app[/instance][?query]`). */
+/** An RTMP URL taken apart (`rtmp[s|e]://host[:port]/app[/instance][?query]`). */
 export interface RtmpUrl {
-  readonly protocol: 'rtmp' | 'rtmps';
+  /** `rtmps`: over TLS; `rtmpe`: RTMPE (the encrypted handshake, then RC4) over TCP. */
+  readonly protocol: 'rtmp' | 'rtmps' | 'rtmpe';
   /** Host name or address; IPv6 without brackets. */
   readonly host: string;
-  /** 1935 for rtmp, 443 for rtmps unless given. */
+  /** 1935 for rtmp and rtmpe, 443 for rtmps unless given. */
   readonly port: number;
   /** Everything after the host: `live`, `live/instance`, `live?token=x` (sent in `connect`). */
   readonly app: string;
@@ -34,8 +35,11 @@ export function parseRtmpUrl(url: string): RtmpUrl {
     throw new RtmpClientError('CLIENT_INVALID_URL', `not a URL: ${url}`);
   }
   const protocol = parsed.protocol.slice(0, -1);
-  if (protocol !== 'rtmp' && protocol !== 'rtmps') {
-    throw new RtmpClientError('CLIENT_INVALID_URL', `expected rtmp:// or rtmps://, got ${parsed.protocol}//`);
+  if (protocol !== 'rtmp' && protocol !== 'rtmps' && protocol !== 'rtmpe') {
+    throw new RtmpClientError(
+      'CLIENT_INVALID_URL',
+      `expected rtmp://, rtmps:// or rtmpe://, got ${parsed.protocol}//`,
+    );
   }
   if (parsed.hostname === '') throw new RtmpClientError('CLIENT_INVALID_URL', `no host in ${url}`);
   const path = parsed.pathname.replace(/^\/+|\/+$/g, '');
@@ -44,7 +48,11 @@ export function parseRtmpUrl(url: string): RtmpUrl {
   const app = `${decodeURIComponent(path)}${parsed.search}`;
   const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const port =
-    parsed.port === '' ? (protocol === 'rtmp' ? DEFAULT_RTMP_PORT : DEFAULT_RTMPS_PORT) : Number(parsed.port);
+    parsed.port === ''
+      ? protocol === 'rtmps'
+        ? DEFAULT_RTMPS_PORT
+        : DEFAULT_RTMP_PORT
+      : Number(parsed.port);
   return { protocol, host, port, app, tcUrl: `${protocol}://${parsed.host}/${path}${parsed.search}` };
 }
 
@@ -58,7 +66,7 @@ export function splitStreamUrl(url: string): { connectionUrl: string; streamName
   const at = url.indexOf('?');
   const path = at === -1 ? url : url.slice(0, at);
   const query = at === -1 ? '' : url.slice(at);
-  const match = /^(rtmps?:\/\/[^/]+\/.+?)\/([^/]+)$/i.exec(path.replace(/\/+$/, ''));
+  const match = /^(rtmp[se]?:\/\/[^/]+\/.+?)\/([^/]+)$/i.exec(path.replace(/\/+$/, ''));
   if (!match) throw new RtmpClientError('CLIENT_INVALID_URL', `expected rtmp://host/app/stream, got ${url}`);
   return { connectionUrl: match[1]!, streamName: match[2]! + query };
 }

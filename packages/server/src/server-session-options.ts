@@ -13,6 +13,12 @@ export interface ServerSessionOptions {
   readonly maxNameLength?: number;
   /** Answer digest handshakes with the digest scheme. @default true */
   readonly digestHandshake?: boolean;
+  /**
+   * Answer RTMPE clients (`rtmpe://`: C0 = 6, Diffie-Hellman keys, then RC4) on the same port;
+   * when false they are refused at the first byte with a typed error.
+   * @default true
+   */
+  readonly rtmpe?: boolean;
   /** Limits of the incoming chunk stream. */
   readonly chunkDecoder?: ChunkDecoderOptions;
   /**

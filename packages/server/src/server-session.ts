@@ -6,7 +6,7 @@ import {
   encodeStandaloneChunks,
   type RawMessage,
 } from '@rtmp/chunk';
-import { HandshakeError, ServerHandshake } from '@rtmp/handshake';
+import { HandshakeError, type RtmpeCipher, ServerHandshake } from '@rtmp/handshake';
 import {
   buildConnectRejected,
   buildResult,
@@ -53,11 +53,15 @@ export class ServerSession {
   #state: 'handshake' | 'awaiting-connect' | 'connecting' | 'connected' | 'closed' = 'handshake';
   /** A client that connected with `objectEncoding` 3 gets commands in the "AMF3" form (type 17). */
   #amf3 = false;
+  #encryption: RtmpeCipher | undefined;
 
   constructor(options: ServerSessionOptions = {}) {
     this.#options = options;
     this.#streams = new NetStreams(options);
-    this.#handshake = new ServerHandshake({ digest: options.digestHandshake ?? true });
+    this.#handshake = new ServerHandshake({
+      digest: options.digestHandshake ?? true,
+      encryption: options.rtmpe ?? true,
+    });
     this.#decoder = new ChunkDecoder(options.chunkDecoder);
     this.#fullMessageLength = this.#decoder.maxMessageLength;
     this.#decoder.maxMessageLength = Math.min(
@@ -103,17 +107,27 @@ export class ServerSession {
     return this.#encoder;
   }
 
-  /** Feeds bytes from the client. */
+  /**
+   * RTMPE: set once an encrypted handshake completed. What arrives is decrypted by
+   * {@link ServerSession.receive}; everything written to the socket from then on (this session's
+   * output and media encoded elsewhere alike) must go through `encryption.encrypt`, in order.
+   */
+  get encryption(): RtmpeCipher | undefined {
+    return this.#encryption;
+  }
+
+  /** Feeds bytes from the client (as read from the socket, RTMPE-encrypted or not). */
   receive(bytes: Uint8Array): ServerOutput {
     const output: ServerOutput = { send: [], events: [] };
     if (this.#state === 'closed') return output;
     try {
-      let input = bytes;
+      let input = this.#encryption ? this.#encryption.decrypt(bytes) : bytes;
       if (this.#state === 'handshake') {
         const result = this.#handshake.receive(bytes);
         output.send.push(...result.send);
         if (result.status !== 'done') return output;
         input = result.remaining;
+        this.#encryption = result.encryption;
         this.#state = 'awaiting-connect';
       }
       this.#decoder.push(input);

@@ -34,7 +34,11 @@ class Pair {
   }
 
   toClient(pieces: Uint8Array[]): void {
-    const out = this.client.receive(Buffer.concat(pieces));
+    // RTMPE: what the server sends after its handshake is encrypted where it meets the socket.
+    const encryption = this.server.encryption;
+    const out = this.client.receive(
+      Buffer.concat(encryption ? pieces.map((piece) => encryption.encrypt(piece)) : pieces),
+    );
     this.clientEvents.push(...out.events);
     if (out.send.length > 0) this.toServer(out.send);
   }
@@ -107,6 +111,38 @@ describe('ServerSession with ClientSession', () => {
     expect(pair.serverEvents.find((e) => e.type === 'media')).toMatchObject({
       message: { type: 'data', name: 'onMetaData', values: [{ width: 640, encoder: 'test' }], form: 'amf0' },
     });
+  });
+
+  it('RTMPE: connect, publish with media, and play, every byte after the handshake encrypted both ways', () => {
+    const publisher = new Pair(false, { encrypted: true });
+    expect(publisher.server.encryption).toBeDefined();
+    const streamId = publisher.connectAndCreateStream();
+    publisher.toServer(publisher.client.publish(streamId, 'cam').send);
+    publisher.toClient(publisher.server.accept(publisher.request('publish-request').requestId).send);
+    expect(publisher.clientEvent('publish-started').info.code).toBe('NetStream.Publish.Start');
+    const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 9, 8, 7);
+    const sent = publisher.client.writeMedia(streamId, 'video', 40, frame);
+    // On the wire the frame is not in the clear.
+    expect(Buffer.concat(sent).includes(Buffer.from(frame))).toBe(false);
+    publisher.toServer(sent);
+    expect(publisher.serverEvents.find((e) => e.type === 'media')).toMatchObject({
+      message: { type: 'video', timestamp: 40, payload: frame },
+    });
+
+    const player = new Pair(true, { encrypted: true });
+    const playId = player.connectAndCreateStream();
+    player.toServer(player.client.play(playId, 'cam').send);
+    player.toClient(player.server.accept(player.request('play-request').requestId).send);
+    expect(player.clientEvent('play-started').streamId).toBe(playId);
+    player.toClient(player.server.send({ type: 'video', streamId: playId, timestamp: 80, payload: frame }));
+    expect(player.clientEvents.find((e) => e.type === 'media' && e.message.type === 'video')).toMatchObject({
+      message: { timestamp: 80, payload: frame },
+    });
+  });
+
+  it('RTMPE turned off: the client is refused at the first byte', () => {
+    const pair = new Pair(false, { encrypted: true }, { rtmpe: false });
+    expect(pair.serverEvents.map((e) => e.type)).toEqual(['protocol-error']);
   });
 
   it('a client that did not ask for objectEncoding 3 keeps AMF0 both ways', () => {

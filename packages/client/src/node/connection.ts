@@ -21,7 +21,7 @@ import { parseRtmpUrl, type RtmpUrl } from '../rtmp-url';
 import { type MediaWrite, PlayerHandover, PublishedSetup } from './stream-handover';
 
 /** Options of {@link connect}: the session's, plus how to reach the server. */
-export interface ConnectOptions extends Omit<ClientSessionOptions, 'url' | 'now'> {
+export interface ConnectOptions extends Omit<ClientSessionOptions, 'url' | 'now' | 'encrypted'> {
   /** Gives up (and closes) when it fires. */
   readonly signal?: AbortSignal;
   /** Handshake plus `connect` must complete within this, in ms. @default 10000 */
@@ -138,7 +138,7 @@ export class RtmpConnection {
   /** @internal Use {@link connect}. */
   constructor(url: RtmpUrl, options: ConnectOptions) {
     this.url = url;
-    this.#session = new ClientSession({ ...options, url });
+    this.#session = new ClientSession({ ...options, url, encrypted: url.protocol === 'rtmpe' });
     this.ready = new Promise<void>((resolve, reject) => {
       this.#connecting = { resolve, reject };
     });

@@ -176,8 +176,11 @@ export class RtmpConnection {
     return this.#backlogSince;
   }
 
+  /** Writes to the socket: every byte leaves through here, so RTMPE encrypts them all, in order. */
   writeBytes(bytes: Uint8Array): void {
-    if (!this.socket.destroyed && !this.socket.write(bytes)) this.#backlogSince ??= Date.now();
+    if (this.socket.destroyed) return;
+    const encryption = this.session.encryption;
+    if (!this.socket.write(encryption ? encryption.encrypt(bytes) : bytes)) this.#backlogSince ??= Date.now();
   }
 
   write(pieces: readonly Uint8Array[]): void {
