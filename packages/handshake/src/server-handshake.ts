@@ -166,15 +166,18 @@ export class ServerHandshake {
     }
     this.#scheme = found.scheme;
     s1.set(SERVER_DIGEST_VERSION, 4);
+    // An RTMPE S1 is always laid out digest-8 (key in the second half): FFmpeg as a publisher reads
+    // the key there without looking for the digest; players and rtmpdump find the digest either way.
+    const s1Scheme = encrypted ? 'digest-8' : found.scheme;
     if (encrypted) {
-      // Our key goes in before the digest is computed over S1; the peer's is in C1, same scheme.
+      // Our key goes in before the digest is computed over S1; the client's is where its scheme puts it.
       out[0] = RTMPE_VERSION;
       const keys = new RtmpeKeys(this.#random);
-      s1.set(keys.publicKey, keyPosition(s1, found.scheme));
+      s1.set(keys.publicKey, keyPosition(s1, s1Scheme));
       const at = keyPosition(c1, found.scheme);
       this.#cipher = keys.ciphers(c1.subarray(at, at + 128), 1 + at);
     }
-    this.#s1Digest = signPacket(s1, found.scheme, SERVER_KEY).slice();
+    this.#s1Digest = signPacket(s1, s1Scheme, SERVER_KEY).slice();
     s2.set(this.#random(HANDSHAKE_PACKET_SIZE));
     signSecondPacket(s2, SERVER_FULL_KEY, found.digest);
     return out;

@@ -179,7 +179,9 @@ export class ServerSession {
     const answer = connectAnswer(pending, this.#options);
     this.#acknowledgementWindow = answer.window;
     for (const outgoing of answer.control) this.#send(output, outgoing);
-    output.send.push(...this.#encoder.setChunkSize(answer.chunkSize));
+    // RTMPE clients stay at 128-byte chunks: FFmpeg publishing over rtmpe:// echoes a Set Chunk
+    // Size back, encrypting the payload in place, then reads its new chunk size from the ciphertext.
+    if (!this.#encryption) output.send.push(...this.#encoder.setChunkSize(answer.chunkSize));
     this.#send(output, answer.result);
     // The answer itself went in AMF0, as the connect did; from here on commands go in its form.
     this.#amf3 = pending.objectEncoding === 3;
