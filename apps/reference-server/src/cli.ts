@@ -23,6 +23,8 @@ players play the same URL.
                          --access "allow publish 127.0.0.1" --access "deny publish all"
                          (allow|deny publish|play ADDRESS|CIDR|all; unmatched: allowed)
   --any-name             accept any stream name (default: A-Z a-z 0-9 _ . - ~, up to 128)
+  --no-rtmpe             refuse RTMPE (rtmpe://: encrypted handshake, then RC4), which is
+                         otherwise answered on the same port
   --adobe-auth USER:PASS require FMS/Wowza's authmod=adobe challenge on connect (repeat for more
                          users); FFmpeg answers it with rtmp://USER:PASS@HOST/APP
   --record-dir DIR       record every published stream to DIR/<app>_<stream>-<time>.flv
@@ -99,6 +101,7 @@ const { values } = (() => {
         access: { type: 'string', multiple: true },
         'adobe-auth': { type: 'string', multiple: true },
         'any-name': { type: 'boolean' },
+        'no-rtmpe': { type: 'boolean' },
         'tls-port': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -233,6 +236,7 @@ async function serve(): Promise<void> {
       ...(values.fault !== undefined ? { faults: values.fault } : {}),
       server: {
         ...limits,
+        ...(values['no-rtmpe'] ? { rtmpe: false } : {}),
         ...(values.access !== undefined ? { access: values.access } : {}),
         ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
         ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),

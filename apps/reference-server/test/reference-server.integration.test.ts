@@ -402,6 +402,31 @@ describe('rtmp-reference-server CLI', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/"event":"stopped"/);
   });
+  it('answers rtmpe:// on its port (our client publishes, a player gets the frames); --no-rtmpe refuses it', async () => {
+    const { listening } = await startCli([]);
+    const rtmpe = listening.url.replace(/^rtmp:/, 'rtmpe:');
+    const publishing = await connect(`${rtmpe}/live`);
+    defer(() => publishing.close());
+    const publisher = await publishing.publish('secret');
+    const playing = await connect(`${rtmpe}/live`);
+    defer(() => playing.close());
+    const player = await playing.play('secret');
+    const frames = player[Symbol.asyncIterator]();
+    const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 42);
+    await publisher.writeVideo(40, frame);
+    for (;;) {
+      const next = await frames.next();
+      if (next.done) throw new Error('the play ended');
+      if (next.value.type !== 'video') continue;
+      expect(next.value.payload).toEqual(frame);
+      break;
+    }
+    const { listening: off } = await startCli(['--no-rtmpe']);
+    await expect(connect(`${off.url.replace(/^rtmp:/, 'rtmpe:')}/live`)).rejects.toMatchObject({
+      code: expect.stringMatching(/^CLIENT_/),
+    });
+  });
+
   it('SIGHUP asks every connection to reconnect (Enhanced RTMP ReconnectRequest) and says how many', async () => {
     const { cli, listening } = await startCli([]);
     const first = await connect(`${listening.url}/live`);
