@@ -36,7 +36,8 @@ export type Refusal =
   | {
       readonly kind: 'connection';
       readonly remoteAddress: string;
-      readonly option: 'maxConnections' | 'maxConnectionsPerAddress';
+      /** The limit: `rtmptMaxSessions` is `rtmpt.maxSessions` (an RTMPT `/open` refused). */
+      readonly option: 'maxConnections' | 'maxConnectionsPerAddress' | 'rtmptMaxSessions';
       readonly limit: number;
     }
   | {

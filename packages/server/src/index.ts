@@ -67,6 +67,13 @@ export {
   type RtmpServerOptions,
   type Verdict,
 } from './node/rtmp-server';
+export {
+  DEFAULT_RTMPT_IDLE_TIMEOUT_MS,
+  DEFAULT_RTMPT_MAX_PENDING_BYTES,
+  DEFAULT_RTMPT_MAX_REQUEST_BYTES,
+  DEFAULT_RTMPT_MAX_SESSIONS,
+  type RtmptOptions,
+} from './node/rtmpt-tunnel';
 export { type WebhookOptions, webhook } from './node/webhook';
 export type { RelayState, RelayStats } from './relay-stats';
 export type { ServerEvent, ServerOutput } from './server-events';

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { RtmpServerError } from '../errors';
@@ -16,6 +17,7 @@ import { relayHost } from './relay-host';
 import { Relays } from './relays';
 import { RtmpConnection } from './rtmp-connection';
 import type { StreamSource } from './rtmp-publishing';
+import { RtmptTunnel } from './rtmpt-tunnel';
 import { type ResolvedOptions, type RtmpServerOptions, resolveOptions } from './server-options';
 import { type HeldWrites, WriteBatcher } from './write-batcher';
 
@@ -40,6 +42,8 @@ export class RtmpServer {
   readonly #server: Server;
   /** Listeners besides the first: more addresses, TLS. */
   readonly #moreServers: Server[] = [];
+  /** The RTMPT tunnel, once asked for. */
+  #rtmpt: RtmptTunnel | undefined;
   readonly #connections = new Set<RtmpConnection>();
   readonly #perAddress = new Map<string, number>();
   #closedBytesIn = 0;
@@ -138,6 +142,38 @@ export class RtmpServer {
   }
 
   /**
+   * The RTMPT tunnel (`rtmpt://`: RTMP carried by HTTP POSTs, for networks that only let HTTP
+   * through) as a `node:http` request handler for your own server: it answers the tunnel's paths
+   * (`/open/1`, `/send/…`, `/idle/…`, `/close/…`) and returns false for any other. Each session is
+   * one of this server's connections, under the same limits and policies.
+   */
+  rtmptHandler(): (req: IncomingMessage, res: ServerResponse) => boolean {
+    this.#rtmpt ??= new RtmptTunnel(
+      {
+        handle: (socket) => this.#accept(socket),
+        refusedSession: (remoteAddress, limit) =>
+          this.refused({ kind: 'connection', remoteAddress, option: 'rtmptMaxSessions', limit }),
+      },
+      this.#options.rtmpt,
+    );
+    const tunnel = this.#rtmpt;
+    return (req, res) => tunnel.handle(req, res);
+  }
+
+  /** Also accepts `rtmpt://` on an HTTP listener of its own (404 for anything else), e.g. on port 80. */
+  listenRtmpt(
+    options: { port?: number; host?: string } = {},
+  ): Promise<{ host: string; port: number; url: string }> {
+    const { port = 80, host = this.#hosts()[0]! } = options;
+    const handle = this.rtmptHandler();
+    const server = createHttpServer((req, res) => {
+      if (!handle(req, res)) res.writeHead(404).end();
+    });
+    this.#moreServers.push(server);
+    return listenOn(server, port, host, 'rtmpt');
+  }
+
+  /**
    * Serves a socket accepted elsewhere (your own listener, a cluster worker's private port) like
    * one of its own: the same limits, policies and streams.
    */
@@ -157,6 +193,7 @@ export class RtmpServer {
     const registry = this.registry?.close();
     const relays = this.relays.stopAll();
     for (const connection of this.#connections) connection.close();
+    this.#rtmpt?.close();
     await Promise.all([relays, registry, this.http.close()]);
     await Promise.all(closed);
   }

@@ -9,6 +9,7 @@ import type { AdobeAuthOptions } from './adobe-auth';
 import type { HttpFlvOptions } from './http-flv';
 import type { RegistryOptions } from './registry-link';
 import type { RelayOptions } from './relays';
+import type { RtmptOptions } from './rtmpt-tunnel';
 
 /** Options of {@link RtmpServer}. */
 export interface RtmpServerOptions extends ServerSessionOptions {
@@ -32,6 +33,8 @@ export interface RtmpServerOptions extends ServerSessionOptions {
   readonly publishIdleTimeoutMs?: number;
   /** Connections at once. @default 1000 */
   readonly maxConnections?: number;
+  /** Limits of the RTMPT tunnel ({@link RtmpServer.listenRtmpt}, {@link RtmpServer.rtmptHandler}). */
+  readonly rtmpt?: RtmptOptions;
   /** Connections at once from one address. @default 32 */
   readonly maxConnectionsPerAddress?: number;
   /** Bytes a player may have queued before frames are dropped. @default 8 MiB */
