@@ -37,7 +37,7 @@ const UNWANTED = [
 /** One call per package, from ESM and from CommonJS: it must work, not only import. */
 const USES = {
   '@rtmp/amf0': (m) => `${m}.decode(${m}.encode('rtmp')) === 'rtmp'`,
-  '@rtmp/amf3': (m) => `${m}.decode(${m}.encode({ app: 'live' })).app === 'live'`,
+  '@rtmp/amf3': (m) => `${m}.decode(${m}.encode('rtmp')) === 'rtmp'`,
   '@rtmp/chunk': (m) => `new ${m}.ChunkEncoder().setChunkSize(4096).length > 0`,
   '@rtmp/handshake': (m) => `new ${m}.ServerHandshake().done === false`,
   '@rtmp/messages': (m) => `${m}.readAacConfig(Uint8Array.of(0x12, 0x10)).sampleRate === 44100`,

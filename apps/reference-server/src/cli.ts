@@ -18,6 +18,9 @@ players play the same URL.
   --host HOST[,HOST]     address(es) to listen on, same port (default 127.0.0.1; :: for all)
   --port PORT            RTMP port (default 1935; 0 picks a free one)
   --tls-port PORT        also accept rtmps:// on PORT (needs --tls-cert and --tls-key, PEM files)
+  --rtmpt-port PORT      also accept rtmpt:// (RTMP tunnelled over HTTP, for networks that only
+                         let HTTP through) on PORT
+  --rtmpt-max-sessions N RTMPT sessions open at once (default 1000)
   --publish-key KEY      require ?key=KEY on publish
   --access RULE          who may publish or play, nginx-rtmp style; repeat it, first match wins:
                          --access "allow publish 127.0.0.1" --access "deny publish all"
@@ -103,6 +106,8 @@ const { values } = (() => {
         'any-name': { type: 'boolean' },
         'no-rtmpe': { type: 'boolean' },
         'tls-port': { type: 'string' },
+        'rtmpt-port': { type: 'string' },
+        'rtmpt-max-sessions': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         'record-dir': { type: 'string' },
@@ -231,12 +236,16 @@ async function serve(): Promise<void> {
       ...(values['publish-key'] !== undefined ? { publishKey: values['publish-key'] } : {}),
       ...(values['record-dir'] !== undefined ? { recordDir: values['record-dir'] } : {}),
       ...(values['stats-port'] !== undefined ? { statsPort: port('stats-port')! } : {}),
+      ...(values['rtmpt-port'] !== undefined ? { rtmptPort: port('rtmpt-port')! } : {}),
       ...(values['http-port'] !== undefined ? { httpPort: port('http-port')! } : {}),
       ...(values['any-name'] ? { namePattern: null } : {}),
       ...(values.fault !== undefined ? { faults: values.fault } : {}),
       server: {
         ...limits,
         ...(values['no-rtmpe'] ? { rtmpe: false } : {}),
+        ...(values['rtmpt-max-sessions'] !== undefined
+          ? { rtmpt: { maxSessions: integer('rtmpt-max-sessions', 1, 1_000_000)! } }
+          : {}),
         ...(values.access !== undefined ? { access: values.access } : {}),
         ...(adobeUsers !== undefined ? { adobeAuth: { users: Object.fromEntries(adobeUsers) } } : {}),
         ...(values['vod-dir'] !== undefined ? { vodDir: values['vod-dir'] } : {}),
@@ -311,6 +320,7 @@ async function serve(): Promise<void> {
       port: server.port,
       stats: server.statsUrl ?? null,
       http: server.httpUrl ?? null,
+      ...(server.rtmptUrl !== undefined ? { rtmpt: server.rtmptUrl } : {}),
     };
     if (worker) toPrimary({ event: 'listening', line: listening });
     else process.stdout.write(`${JSON.stringify(listening)}\n`);

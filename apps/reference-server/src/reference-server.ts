@@ -43,6 +43,8 @@ export interface ReferenceServerOptions {
   readonly recordDir?: string;
   /** Also accept `rtmps://` on this port with this PEM certificate and key. */
   readonly tls?: { readonly port: number; readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Also accept `rtmpt://` (RTMP tunnelled over HTTP POSTs) on this port (0: ephemeral). */
+  readonly rtmptPort?: number;
   /** Serve JSON statistics (`/`) and health (`/health`) over HTTP on this port (0: ephemeral). */
   readonly statsPort?: number;
   /**
@@ -85,6 +87,8 @@ export interface ReferenceServer {
   readonly port: number;
   /** `rtmps://host:port`, when `tls` was given. */
   readonly tlsUrl: string | undefined;
+  /** `rtmpt://host:port`, when `rtmptPort` was given. */
+  readonly rtmptUrl: string | undefined;
   /** The stats URL, when `statsPort` was given. */
   readonly statsUrl: string | undefined;
   /** The web side's URL (`http://host:port`: the console, `/api/`, `/<app>/<stream>.flv`), when `httpPort` was given. */
@@ -125,6 +129,7 @@ export interface ReferenceServer {
 const LIMIT_FLAGS = {
   maxConnections: '--max-connections (server.maxConnections)',
   maxConnectionsPerAddress: '--max-per-address (server.maxConnectionsPerAddress)',
+  rtmptMaxSessions: '--rtmpt-max-sessions (server.rtmpt.maxSessions)',
 } as const;
 
 /** Connect requests, and names of ended streams, that the reference server keeps by default. */
@@ -346,6 +351,10 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
   const tlsUrl = options.tls
     ? (await server.listenTls({ ...options.tls, host: address.host })).url
     : undefined;
+  const rtmptUrl =
+    options.rtmptPort !== undefined
+      ? (await server.listenRtmpt({ port: options.rtmptPort, host: address.host })).url
+      : undefined;
 
   const messageLogFigures = () => ({
     messages: messageLog?.count ?? 0,
@@ -427,6 +436,7 @@ export async function startReferenceServer(options: ReferenceServerOptions = {})
     host: address.host,
     port: address.port,
     tlsUrl,
+    rtmptUrl,
     statsUrl,
     httpUrl: web?.url,
     waitForPublish: (name, timeoutMs = 10_000) =>

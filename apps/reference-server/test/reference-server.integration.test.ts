@@ -427,6 +427,28 @@ describe('rtmp-reference-server CLI', () => {
     });
   });
 
+  it('--rtmpt-port: the listening line names the rtmpt:// URL; a publisher and a player tunnelled through it', async () => {
+    const { listening } = await startCli(['--rtmpt-port', '0']);
+    const rtmpt = (listening as unknown as { rtmpt: string }).rtmpt;
+    expect(rtmpt).toMatch(/^rtmpt:\/\/127\.0\.0\.1:\d+$/);
+    const publishing = await connect(`${rtmpt}/live`);
+    defer(() => publishing.close());
+    const publisher = await publishing.publish('tunnel');
+    const playing = await connect(`${rtmpt}/live`);
+    defer(() => playing.close());
+    const player = await playing.play('tunnel');
+    const frames = player[Symbol.asyncIterator]();
+    const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 7);
+    await publisher.writeVideo(40, frame);
+    for (;;) {
+      const next = await frames.next();
+      if (next.done) throw new Error('the play ended');
+      if (next.value.type !== 'video') continue;
+      expect(next.value.payload).toEqual(frame);
+      break;
+    }
+  });
+
   it('SIGHUP asks every connection to reconnect (Enhanced RTMP ReconnectRequest) and says how many', async () => {
     const { cli, listening } = await startCli([]);
     const first = await connect(`${listening.url}/live`);

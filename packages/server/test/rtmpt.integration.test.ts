@@ -1,6 +1,5 @@
 // RTMPT (rtmpt://: RTMP carried by HTTP POSTs) on RtmpServer's HTTP listener, against Debian's
 // FFmpeg 5.1 publishing and playing, and our client; the tunnel's limits.
-import { connect } from '@rtmp/client';
 import {
   deferCleanups,
   ffmpegPublishArgs,
@@ -12,6 +11,7 @@ import {
   waitFor,
 } from '@rtmp/test-helpers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { frames, play, publishing } from './live-helpers';
 import { startServer } from './start-server';
 
 const defer = deferCleanups(afterEach);
@@ -31,11 +31,90 @@ describe.skipIf(!peerAvailable('ffmpeg'))('RTMPT with FFmpeg 5.1', () => {
     const flv = await sampleFlv({ seconds: 3 });
     const { server, rtmpt } = await tunnelServer();
     const out = `${flv}.rtmpt.flv`;
-    const player = startProcess('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', `${rtmpt}/cam`, '-c', 'copy', '-f', 'flv', out]);
+    const player = startProcess('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      `${rtmpt}/cam`,
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      out,
+    ]);
     defer(() => void player.stop());
     await waitFor(() => server.stats().some((s) => s.key === 'live/cam' && s.players === 1), 15_000);
     await runProcess('ffmpeg', ffmpegPublishArgs(flv, `${rtmpt}/cam`));
     await player.exited;
     expect(await packetHashes(out, 'v')).toEqual(await packetHashes(flv, 'v'));
+  });
+});
+
+describe('RTMPT with our client', () => {
+  it('a publisher over rtmpt:// and players over rtmpt:// and rtmp:// get every frame in order', async () => {
+    const { url, rtmpt } = await tunnelServer();
+    const tunnelled = await play(rtmpt, 'cam');
+    const direct = await play(url, 'cam');
+    const publisher = await publishing(rtmpt, 'cam');
+    await tunnelled.until((seen) => frames(seen).length >= 30);
+    await direct.until((seen) => frames(seen).length >= 30);
+    await publisher.stop();
+    for (const player of [tunnelled, direct]) {
+      const got = frames(player.seen).slice(0, 30);
+      expect(got).toEqual(got.map((_, i) => got[0]! + i));
+    }
+  });
+});
+
+describe('the RTMPT tunnel', () => {
+  it('answers /open/1 with a random session id; send, idle and close carry a polling byte; unknown ids get 404', async () => {
+    const { http } = await tunnelServer();
+    const base = `http://127.0.0.1:${http.port}`;
+    const opened = await post(`${base}/open/1`);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('content-type')).toBe('application/x-fcs');
+    const id = (await opened.text()).trim();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const other = (await (await post(`${base}/open/1`)).text()).trim();
+    expect(other).not.toBe(id);
+    // Nothing to say yet: the polling hint alone, growing while idle.
+    const idle = new Uint8Array(await (await post(`${base}/idle/${id}/1`)).arrayBuffer());
+    expect([...idle]).toEqual([3]);
+    // A C0+C1 in a send: the S0+S1+S2 comes back in the same response.
+    const c0c1 = new Uint8Array(1537);
+    c0c1[0] = 3;
+    const answer = new Uint8Array(await (await post(`${base}/send/${id}/2`, c0c1)).arrayBuffer());
+    expect(answer[0]).toBe(1);
+    expect(answer.length).toBe(1 + 3073);
+    expect(answer[1]).toBe(3);
+    expect((await post(`${base}/idle/${'0'.repeat(32)}/3`)).status).toBe(404);
+    expect((await fetch(`${base}/idle/${id}/4`)).status).toBe(405);
+    expect((await post(`${base}/close/${id}/5`)).status).toBe(200);
+    expect((await post(`${base}/idle/${id}/6`)).status).toBe(404);
+    expect((await post(`${base}/crossdomain.xml`)).status).toBe(404);
+  });
+
+  it('closes a session that stops polling (idleTimeoutMs), refuses /open past maxSessions once observed, and a body past maxRequestBytes', async () => {
+    const refused: unknown[] = [];
+    const { server, http } = await tunnelServer({
+      rtmpt: { idleTimeoutMs: 200, maxSessions: 2, maxRequestBytes: 4096 },
+      observe: { refused: (refusal) => refused.push(refusal) },
+    });
+    const base = `http://127.0.0.1:${http.port}`;
+    const first = (await (await post(`${base}/open/1`)).text()).trim();
+    await waitFor(() => server.connections === 1);
+    // No request for 200 ms: the session and its connection end (polling would have kept it).
+    await waitFor(() => server.connections === 0, 5000);
+    expect((await post(`${base}/idle/${first}/1`)).status).toBe(404);
+    const a = (await (await post(`${base}/open/1`)).text()).trim();
+    await post(`${base}/open/1`);
+    expect((await post(`${base}/open/1`)).status).toBe(503);
+    expect(refused).toEqual([
+      { kind: 'connection', remoteAddress: expect.any(String), option: 'rtmptMaxSessions', limit: 2 },
+    ]);
+    expect((await post(`${base}/send/${a}/1`, new Uint8Array(8192))).status).toBe(413);
+    expect((await post(`${base}/idle/${a}/2`)).status).toBe(404);
   });
 });

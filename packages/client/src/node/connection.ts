@@ -18,6 +18,7 @@ import {
 } from '../client-session';
 import { RtmpClientError } from '../errors';
 import { parseRtmpUrl, type RtmpUrl } from '../rtmp-url';
+import { RtmptSocket } from './rtmpt-socket';
 import { type MediaWrite, PlayerHandover, PublishedSetup } from './stream-handover';
 
 /** Options of {@link connect}: the session's, plus how to reach the server. */
@@ -148,14 +149,18 @@ export class RtmpConnection {
     });
     const { signal, timeoutMs = 10_000 } = options;
     const host = url.host;
-    const socket =
-      url.protocol === 'rtmps'
-        ? tlsConnect({ host, port: url.port, ...(isIP(host) ? {} : { servername: host }), ...options.tls })
+    const tunnelled = url.protocol === 'rtmpt' || url.protocol === 'rtmpts';
+    const secure = url.protocol === 'rtmps' || url.protocol === 'rtmpts';
+    const tls = { ...(isIP(host) ? {} : { servername: host }), ...options.tls };
+    const socket = tunnelled
+      ? (new RtmptSocket({ host, port: url.port, secure, tls }) as unknown as Socket)
+      : secure
+        ? tlsConnect({ host, port: url.port, ...tls })
         : netConnect({ host, port: url.port, autoSelectFamily: true });
     this.#socket = socket;
     this.closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     socket.setNoDelay(true);
-    socket.once(url.protocol === 'rtmps' ? 'secureConnect' : 'connect', () =>
+    socket.once(secure ? 'secureConnect' : 'connect', () =>
       this.#output(this.#session.start({ player: options.player ?? false })),
     );
     socket.on('data', (bytes: Buffer) => this.#output(this.#session.receive(bytes)));
