@@ -1,12 +1,17 @@
 // RTMPT (rtmpt://: RTMP carried by HTTP POSTs) on RtmpServer's HTTP listener, against Debian's
 // FFmpeg 5.1 publishing and playing, and our client; the tunnel's limits.
+import { createServer as createHttpsServer, get as httpsGet } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { connect } from '@rtmp/client';
 import {
   deferCleanups,
   ffmpegPublishArgs,
+  numberedFrame,
   packetHashes,
   peerAvailable,
   runProcess,
   sampleFlv,
+  selfSignedCertificate,
   startProcess,
   waitFor,
 } from '@rtmp/test-helpers';
@@ -65,6 +70,37 @@ describe('RTMPT with our client', () => {
       const got = frames(player.seen).slice(0, 30);
       expect(got).toEqual(got.map((_, i) => got[0]! + i));
     }
+  });
+});
+
+describe('RTMPTS: rtmptHandler on an HTTPS server of its own', () => {
+  it('our client tunnels through https with the certificate trusted; the server’s other routes still answer', async () => {
+    const { cert, key } = await selfSignedCertificate();
+    const { server, url } = await startServer(defer);
+    const tunnel = server.rtmptHandler();
+    const https = createHttpsServer({ cert, key }, (req, res) => {
+      if (!tunnel(req, res)) res.writeHead(200).end('other route');
+    });
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
+    defer(() => new Promise((resolve) => https.close(resolve)));
+    const port = (https.address() as AddressInfo).port;
+    const rtmpts = `rtmpts://localhost:${port}/live`;
+    const player = await play(url, 'cam');
+    const connection = await connect(rtmpts, { tls: { ca: cert } });
+    defer(() => connection.close());
+    expect(connection.url).toMatchObject({ protocol: 'rtmpts', port });
+    const publisher = await connection.publish('cam');
+    for (let index = 0; index < 10; index++) await publisher.writeVideo(index * 33, numberedFrame(index));
+    await player.until((seen) => frames(seen).length >= 10);
+    expect(frames(player.seen).slice(0, 10)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const other = await new Promise<string>((resolve, reject) =>
+      httpsGet(`https://localhost:${port}/`, { ca: cert }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(body));
+      }).on('error', reject),
+    );
+    expect(other).toBe('other route');
   });
 });
 
