@@ -114,7 +114,7 @@ export class Amf3Decoder {
    * @throws {@link Amf3Error} on invalid or truncated input; `offset` is then left unchanged.
    */
   readValue(): unknown {
-    return this.#guarded(() => this.#plain(0));
+    return this.#guarded(() => this.#read(0, false));
   }
 
   /**
@@ -122,7 +122,7 @@ export class Amf3Decoder {
    * @throws {@link Amf3Error} on invalid or truncated input; `offset` is then left unchanged.
    */
   readNode(): Amf3Node {
-    return this.#guarded(() => this.#node(0));
+    return this.#guarded(() => this.#read(0, true) as Amf3Node);
   }
 
   /** Runs a read; on failure puts the cursor and the tables back where they were. */
@@ -250,12 +250,6 @@ export class Amf3Decoder {
   }
   #referenced = 0;
 
-  /** Takes the next slot of the object table for a value that starts here. */
-  #addObject(value: unknown, at: number): number {
-    if (this.#objects.length >= this.#maxTableSize) this.#tableFull('object', at);
-    return this.#objects.push(value) - 1;
-  }
-
   /** A count from a header: within maxLength and, at `bytesEach` per item, within the input. */
   #count(header: number, bytesEach: number, what: string): number {
     const count = header >>> 1;
@@ -322,16 +316,11 @@ export class Amf3Decoder {
     };
     const input: Amf3Input = {
       readValue: () => {
-        if (!parts) return this.#plain(depth);
-        const node = this.#node(depth);
+        if (!parts) return this.#read(depth, false);
+        const node = this.#read(depth, true) as Amf3Node;
         parts.push(node);
         return node;
       },
-      readUint8: () => this.#bytes[raw(1)]!,
-      readUint16: () => this.#view.getUint16(raw(2)),
-      readInt32: () => this.#view.getInt32(raw(4)),
-      readUint32: () => this.#view.getUint32(raw(4)),
-      readDouble: () => this.#view.getFloat64(raw(8)),
       readUTF: () => {
         const length = this.#view.getUint16(raw(2));
         const start = raw(length);
@@ -379,174 +368,61 @@ export class Amf3Decoder {
     return [fixed, items];
   }
 
-  #plain(depth: number): unknown {
+  /**
+   * One value: plain, or its lossless node. One reader for both views, so they cannot disagree on
+   * the wire format; only what each case builds differs.
+   */
+  #read(depth: number, lossless: boolean): unknown {
     const at = this.#pos;
     const marker = this.#u8();
     switch (marker) {
       case Marker.Undefined:
-        return undefined;
+        return lossless ? { type: 'undefined' } : undefined;
       case Marker.Null:
-        return null;
+        return lossless ? { type: 'null' } : null;
       case Marker.False:
-        return false;
+        return lossless ? { type: 'false' } : false;
       case Marker.True:
-        return true;
-      case Marker.Integer:
-        return (this.#u29() << 3) >> 3; // sign-extends the 29 bits
-      case Marker.Double:
-        return this.#double();
-      case Marker.String:
-        return this.#string();
-      default:
-        if (marker > Marker.Dictionary) this.#unknownMarker(marker, at);
-    }
-    const header = this.#header();
-    if (header === IS_REFERENCE) return this.#objects[this.#referenced];
-    switch (marker) {
-      case Marker.XmlDocument:
-      case Marker.Xml: {
-        const text = this.#text(header >>> 1);
-        this.#addObject(text, at);
-        return text;
+        return lossless ? { type: 'true' } : true;
+      case Marker.Integer: {
+        const value = (this.#u29() << 3) >> 3; // sign-extends the 29 bits
+        return lossless ? { type: 'integer', value } : value;
       }
-      case Marker.Date: {
-        const date = new Date(this.#double());
-        this.#addObject(date, at);
-        return date;
-      }
-      case Marker.Array: {
-        const inner = this.#depth(depth);
-        const array: unknown[] = [];
-        this.#addObject(array, at);
-        const count = header >>> 1;
-        this.#entries((key) => assign(array, key, this.#plain(inner)), 'associative array');
-        this.#count(header, 1, 'array');
-        for (let i = 0; i < count; i++) array.push(this.#plain(inner));
-        return array;
-      }
-      case Marker.Object: {
-        const inner = this.#depth(depth);
-        const object: Record<string, unknown> = {};
-        const index = this.#addObject(object, at);
-        const [traits] = this.#readTraits(header);
-        if (traits.externalizable) {
-          const value = this.#external(traits.className, inner);
-          this.#objects[index] = value;
-          return value;
-        }
-        for (const name of traits.members) assign(object, name, this.#plain(inner));
-        if (traits.dynamic) this.#entries((key) => assign(object, key, this.#plain(inner)), 'object');
-        return object;
-      }
-      case Marker.ByteArray: {
-        const bytes = this.#byteArray(header);
-        this.#addObject(bytes, at);
-        return bytes;
-      }
-      case Marker.VectorInt:
-      case Marker.VectorUint:
-      case Marker.VectorDouble: {
-        const [, items] = this.#numberVector(marker, header);
-        this.#addObject(items, at);
-        return items;
-      }
-      case Marker.VectorObject: {
-        const inner = this.#depth(depth);
-        const count = this.#count(header, 1, 'vector');
-        this.#u8(); // fixed
-        this.#string(); // element class name
-        const items: unknown[] = [];
-        this.#addObject(items, at);
-        for (let i = 0; i < count; i++) items.push(this.#plain(inner));
-        return items;
-      }
-      case Marker.Dictionary: {
-        const inner = this.#depth(depth);
-        const count = this.#count(header, 2, 'dictionary');
-        this.#u8(); // weak keys
-        const map = new Map<unknown, unknown>();
-        this.#addObject(map, at);
-        for (let i = 0; i < count; i++) {
-          const key = this.#plain(inner);
-          map.set(key, this.#plain(inner));
-        }
-        return map;
-      }
-      default:
-        return this.#unknownMarker(marker, at);
-    }
-  }
-
-  #node(depth: number): Amf3Node {
-    const at = this.#pos;
-    const marker = this.#u8();
-    switch (marker) {
-      case Marker.Undefined:
-        return { type: 'undefined' };
-      case Marker.Null:
-        return { type: 'null' };
-      case Marker.False:
-        return { type: 'false' };
-      case Marker.True:
-        return { type: 'true' };
-      case Marker.Integer:
-        return { type: 'integer', value: (this.#u29() << 3) >> 3 };
       case Marker.Double: {
         const value = this.#double();
-        const raw = this.#nanRaw(value);
-        return raw ? { type: 'double', value, raw } : { type: 'double', value };
+        if (!lossless) return value;
+        // A NaN keeps its 8 bytes: a number loses its payload.
+        return Number.isNaN(value)
+          ? { type: 'double', value, raw: this.#bytes.slice(this.#pos - 8, this.#pos) }
+          : { type: 'double', value };
       }
-      case Marker.String:
-        return { type: 'string', value: this.#string() };
+      case Marker.String: {
+        const value = this.#string();
+        return lossless ? { type: 'string', value } : value;
+      }
       default:
         if (marker > Marker.Dictionary) this.#unknownMarker(marker, at);
     }
     const header = this.#header();
-    if (header === IS_REFERENCE) return { type: 'reference', index: this.#referenced };
+    if (header === IS_REFERENCE) {
+      return lossless ? { type: 'reference', index: this.#referenced } : this.#objects[this.#referenced];
+    }
     switch (marker) {
       case Marker.XmlDocument:
       case Marker.Xml: {
         const value = this.#text(header >>> 1);
-        const node: Amf3Node = { type: marker === Marker.Xml ? 'xml' : 'xml-document', value };
-        this.#addObject(node, at);
-        return node;
+        return this.#added(
+          lossless ? { type: marker === Marker.Xml ? 'xml' : 'xml-document', value } : value,
+          at,
+        );
       }
       case Marker.Date: {
-        const node: Amf3Node = { type: 'date', value: this.#double() };
-        this.#addObject(node, at);
-        return node;
-      }
-      case Marker.Array: {
-        const inner = this.#depth(depth);
-        const associative: Amf3Entries = [];
-        const dense: Amf3Node[] = [];
-        const node: Amf3Node = { type: 'array', associative, dense };
-        this.#addObject(node, at);
-        this.#entries((key) => associative.push([key, this.#node(inner)]), 'associative array');
-        const count = this.#count(header, 1, 'array');
-        for (let i = 0; i < count; i++) dense.push(this.#node(inner));
-        return node;
-      }
-      case Marker.Object: {
-        const inner = this.#depth(depth);
-        const index = this.#addObject(undefined, at);
-        const [traits, traitsIndex] = this.#readTraits(header);
-        const node: Amf3ObjectNode = { type: 'object', traits, sealed: [], dynamic: [] };
-        if (traitsIndex !== undefined) node.traitsIndex = traitsIndex;
-        this.#objects[index] = node;
-        if (traits.externalizable) {
-          node.external = [];
-          this.#external(traits.className, inner, node.external);
-          return node;
-        }
-        for (let i = 0; i < traits.members.length; i++) node.sealed.push(this.#node(inner));
-        if (traits.dynamic) this.#entries((key) => node.dynamic.push([key, this.#node(inner)]), 'object');
-        return node;
+        const value = this.#double();
+        return this.#added(lossless ? { type: 'date', value } : new Date(value), at);
       }
       case Marker.ByteArray: {
-        const node: Amf3Node = { type: 'byte-array', value: this.#byteArray(header) };
-        this.#addObject(node, at);
-        return node;
+        const value = this.#byteArray(header);
+        return this.#added(lossless ? { type: 'byte-array', value } : value, at);
       }
       case Marker.VectorInt:
       case Marker.VectorUint:
@@ -558,36 +434,86 @@ export class Amf3Decoder {
             : marker === Marker.VectorUint
               ? 'vector-uint'
               : 'vector-double';
-        const node = { type, fixed, items } as Amf3NumberVectorNode;
-        this.#addObject(node, at);
-        return node;
+        return this.#added(lossless ? { type, fixed, items } : items, at);
       }
+      case Marker.Array: {
+        const inner = this.#depth(depth);
+        const associative: Amf3Entries = [];
+        const dense: unknown[] = [];
+        const array = this.#added(lossless ? { type: 'array', associative, dense } : dense, at);
+        this.#entries((key) => {
+          const value = this.#read(inner, lossless);
+          if (lossless) associative.push([key, value as Amf3Node]);
+          else assign(dense, key, value);
+        }, 'associative array');
+        const count = this.#count(header, 1, 'array');
+        for (let i = 0; i < count; i++) dense.push(this.#read(inner, lossless));
+        return array;
+      }
+      case Marker.Object:
+        return this.#object(header, at, this.#depth(depth), lossless);
       case Marker.VectorObject: {
         const inner = this.#depth(depth);
         const count = this.#count(header, 1, 'vector');
         const fixed = this.#u8() !== 0;
-        const items: Amf3Node[] = [];
-        const node: Amf3Node = { type: 'vector-object', fixed, className: this.#string(), items };
-        this.#addObject(node, at);
-        for (let i = 0; i < count; i++) items.push(this.#node(inner));
-        return node;
+        const className = this.#string();
+        const items: unknown[] = [];
+        const vector = this.#added(lossless ? { type: 'vector-object', fixed, className, items } : items, at);
+        for (let i = 0; i < count; i++) items.push(this.#read(inner, lossless));
+        return vector;
       }
-      case Marker.Dictionary: {
+      default: {
+        // Marker.Dictionary, the last one.
         const inner = this.#depth(depth);
         const count = this.#count(header, 2, 'dictionary');
         const weakKeys = this.#u8() !== 0;
-        const entries: Array<[Amf3Node, Amf3Node]> = [];
-        const node: Amf3Node = { type: 'dictionary', weakKeys, entries };
-        this.#addObject(node, at);
+        const entries: Array<[unknown, unknown]> = [];
+        const map = new Map<unknown, unknown>();
+        const dictionary = this.#added(lossless ? { type: 'dictionary', weakKeys, entries } : map, at);
         for (let i = 0; i < count; i++) {
-          const key = this.#node(inner);
-          entries.push([key, this.#node(inner)]);
+          const key = this.#read(inner, lossless);
+          const value = this.#read(inner, lossless);
+          if (lossless) entries.push([key, value]);
+          else map.set(key, value);
         }
-        return node;
+        return dictionary;
       }
-      default:
-        return this.#unknownMarker(marker, at);
     }
+  }
+
+  /** An object: its traits, then its members, or its externalizable body. */
+  #object(header: number, at: number, inner: number, lossless: boolean): unknown {
+    const index = this.#objects.length;
+    this.#added(undefined, at);
+    const [traits, traitsIndex] = this.#readTraits(header);
+    const node: Amf3ObjectNode = { type: 'object', traits, sealed: [], dynamic: [] };
+    if (traitsIndex !== undefined) node.traitsIndex = traitsIndex;
+    const object: Record<string, unknown> = {};
+    // In the table before its members are read: a member may refer to it.
+    this.#objects[index] = lossless ? node : object;
+    if (traits.externalizable) {
+      const parts: Array<Amf3Node | Uint8Array> | undefined = lossless ? [] : undefined;
+      const value = this.#external(traits.className, inner, parts);
+      if (parts) node.external = parts;
+      else this.#objects[index] = value;
+      return lossless ? node : value;
+    }
+    const member = (name: string, sealed: boolean) => {
+      const value = this.#read(inner, lossless);
+      if (!lossless) assign(object, name, value);
+      else if (sealed) node.sealed.push(value as Amf3Node);
+      else node.dynamic.push([name, value as Amf3Node]);
+    };
+    for (const name of traits.members) member(name, true);
+    if (traits.dynamic) this.#entries((key) => member(key, false), 'object');
+    return lossless ? node : object;
+  }
+
+  /** Takes the next object-table slot, for a value that starts at `at`, and returns the value. */
+  #added<T>(value: T, at: number): T {
+    if (this.#objects.length >= this.#maxTableSize) this.#tableFull('object', at);
+    this.#objects.push(value);
+    return value;
   }
 }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_DEPTH, MAX_INTEGER, MAX_U29, MIN_INTEGER } from './constants';
 import { Amf3EncodeError } from './errors';
+import type { Amf3ExternalWriter, Amf3Output } from './externalizable';
 import { Marker } from './marker';
 import type { Amf3Entries, Amf3Node, Amf3Traits } from './node';
 import { copyItems } from './vector-items';
@@ -28,6 +29,15 @@ const MARKERS: Record<ComplexType, number> = {
 export interface Amf3EncoderOptions {
   /** Deepest nesting written; deeper values are an encode error. @default 32 ({@link DEFAULT_MAX_DEPTH}) */
   readonly maxDepth?: number;
+  /**
+   * The class of a plain object (one that is not an array, Date, Map or typed array), or
+   * `undefined` for an anonymous one. A named object is written as a typed object (its class
+   * name, its own keys as dynamic members), or, when `externalizables` has a writer for the name,
+   * as an externalizable whose body the writer produces.
+   */
+  readonly classOf?: (value: object) => string | undefined;
+  /** Writers of externalizable classes, by class name (see `classOf`). */
+  readonly externalizables?: Readonly<Record<string, Amf3ExternalWriter>>;
 }
 
 const utf8 = new TextEncoder();
@@ -45,7 +55,8 @@ const worstCase = (text: string) => 4 + text.length * 3;
  * array (its non-index own keys as the associative part); Uint8Array (and Buffer) → byte array;
  * Int32Array, Uint32Array, Float64Array → vectors; Map → dictionary; any other object → an
  * anonymous dynamic object of its own enumerable string keys. Functions, symbols and bigints are
- * an {@link Amf3EncodeError}. XML, typed objects and externalizables are written from nodes.
+ * an {@link Amf3EncodeError}. Typed objects and externalizables come from `classOf` and the
+ * writers; XML and vectors of objects from nodes.
  *
  * @example
  * ```ts
@@ -62,12 +73,16 @@ export class Amf3Encoder {
   readonly #objects = new Map<object, number>();
   /** The marker of every object-table entry, so a reference node can be written with its type's. */
   readonly #objectMarkers: number[] = [];
-  /** Where the traits every plain object shares (anonymous, dynamic) sit in the traits table. */
-  #anonymousTraits: number | undefined;
+  /** Where each class's traits (`''`: anonymous) sit in the traits table, once written. */
+  readonly #classTraits = new Map<string, number>();
   #traitsCount = 0;
+  readonly #classOf: ((value: object) => string | undefined) | undefined;
+  readonly #writers: Readonly<Record<string, Amf3ExternalWriter>>;
 
   constructor(options: Amf3EncoderOptions = {}) {
     this.#maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.#classOf = options.classOf;
+    this.#writers = options.externalizables ?? {};
   }
 
   /** Appends one plain value. @throws {@link Amf3EncodeError} */
@@ -89,7 +104,7 @@ export class Amf3Encoder {
     this.#strings.clear();
     this.#objects.clear();
     this.#objectMarkers.length = 0;
-    this.#anonymousTraits = undefined;
+    this.#classTraits.clear();
     this.#traitsCount = 0;
     return bytes;
   }
@@ -264,12 +279,19 @@ export class Amf3Encoder {
       return;
     }
     if (this.#seen(value, Marker.Object)) return;
-    if (this.#anonymousTraits !== undefined) {
-      this.#u29((this.#anonymousTraits << 2) | 1);
+    const className = this.#classOf?.(value) ?? '';
+    const writer = Object.hasOwn(this.#writers, className) ? this.#writers[className] : undefined;
+    const traits = this.#classTraits.get(className);
+    if (traits !== undefined) {
+      this.#u29((traits << 2) | 1);
     } else {
-      this.#anonymousTraits = this.#traitsCount++;
-      this.#u8(0x0b); // inline traits, dynamic, no sealed members
-      this.#u8(0x01); // anonymous: empty class name
+      this.#classTraits.set(className, this.#traitsCount++);
+      this.#u8(writer ? 0x07 : 0x0b); // inline traits: externalizable, or dynamic with no sealed members
+      this.#string(className);
+    }
+    if (writer) {
+      writer(value, this.#output(inner));
+      return;
     }
     for (const key of Object.keys(value)) {
       if (key === '') continue; // an empty name would end the members
@@ -315,6 +337,20 @@ export class Amf3Encoder {
       size,
     );
     this.#length += items.length * size;
+  }
+
+  /** What an externalizable's writer writes through. */
+  #output(depth: number): Amf3Output {
+    return {
+      writeValue: (value) => this.#plain(value, depth),
+      writeUTF: (text) => {
+        const bytes = utf8.encode(text);
+        if (bytes.length > 0xffff) throw new Amf3EncodeError('AMF3_TOO_LONG', 'writeUTF over 64 KiB');
+        this.#raw(Uint8Array.of(bytes.length >> 8, bytes.length & 0xff));
+        this.#raw(bytes);
+      },
+      writeBytes: (bytes) => this.#raw(bytes),
+    };
   }
 
   #raw(bytes: Uint8Array): void {

@@ -33,7 +33,7 @@ export type { Amf3EncoderOptions } from './encoder';
 export { Amf3Encoder, encode, encodeNode } from './encoder';
 export type { Amf3EncodeErrorCode, Amf3ErrorCode } from './errors';
 export { Amf3EncodeError, Amf3Error } from './errors';
-export type { Amf3ExternalReader, Amf3Input } from './externalizable';
+export type { Amf3ExternalReader, Amf3ExternalWriter, Amf3Input, Amf3Output } from './externalizable';
 export { FLEX_EXTERNALIZABLES } from './externalizable';
 export type {
   Amf3ArrayNode,

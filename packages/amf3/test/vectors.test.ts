@@ -194,13 +194,84 @@ describe('complex values', () => {
       externalizables: {
         'com.example.Ext': (input: import('../src/index').Amf3Input) => ({
           name: input.readUTF(),
-          n: input.readInt32(),
+          n: new DataView(input.readBytes(4).buffer).getInt32(0),
           v: input.readValue(),
         }),
       },
     };
     expect(decode(wire, options)).toEqual({ name: 'abc', n: 42, v: 'v' });
     expect(hex(encodeNode(decodeNode(wire, options)))).toBe(hex(wire));
+  });
+});
+
+describe('typed objects and externalizables from plain values (classOf, writers)', () => {
+  const collection = (items: unknown[]) => Object.assign(Object.create(null) as object, { items });
+  const classOf = (value: object) =>
+    Object.getPrototypeOf(value) === null
+      ? 'flex.messaging.io.ArrayCollection'
+      : value instanceof Point
+        ? 'com.example.Point'
+        : undefined;
+  class Point {
+    constructor(
+      readonly x: number,
+      readonly y: number,
+    ) {}
+  }
+  const options = {
+    classOf,
+    externalizables: {
+      'flex.messaging.io.ArrayCollection': (value: unknown, output: import('../src/index').Amf3Output) =>
+        output.writeValue((value as { items: unknown[] }).items),
+    },
+  };
+
+  it('an ArrayCollection written by its writer reads back through the built-in reader; traits are referenced the second time', () => {
+    const bytes = encode([collection([1, 'a']), collection([2])], options);
+    expect(decode(bytes)).toEqual([[1, 'a'], [2]]);
+    const node = decodeNode(bytes) as Extract<Amf3Node, { type: 'array' }>;
+    expect(node.dense[0]).toMatchObject({
+      type: 'object',
+      traits: { className: 'flex.messaging.io.ArrayCollection', externalizable: true },
+    });
+    expect(node.dense[1]).toMatchObject({ traitsIndex: 0 });
+    expect(hex(encodeNode(node))).toBe(hex(bytes));
+  });
+
+  it('a named plain object is a typed object with dynamic members; anonymous ones keep their own traits', () => {
+    const bytes = encode({ at: new Point(1, 2), other: { z: 3 }, again: new Point(4, 5) }, options);
+    expect(decode(bytes)).toEqual({ at: { x: 1, y: 2 }, other: { z: 3 }, again: { x: 4, y: 5 } });
+    const node = decodeNode(bytes) as Extract<Amf3Node, { type: 'object' }>;
+    const [at, other, again] = node.dynamic.map(([, value]) => value);
+    expect(at).toMatchObject({ traits: { className: 'com.example.Point', dynamic: true, members: [] } });
+    expect(other).toMatchObject({ traitsIndex: 0 }); // the anonymous traits of the outer object
+    expect(again).toMatchObject({ traitsIndex: 1 });
+  });
+
+  it('a writer’s UTF and raw bytes, and a reader that takes them apart', () => {
+    const writers = {
+      classOf: () => 'com.example.Money',
+      externalizables: {
+        'com.example.Money': (value: unknown, output: import('../src/index').Amf3Output) => {
+          const { cents, currency } = value as { cents: number; currency: string };
+          const field = new Uint8Array(4);
+          new DataView(field.buffer).setInt32(0, cents);
+          output.writeBytes(field);
+          output.writeUTF(currency);
+        },
+      },
+    };
+    const bytes = encode({ cents: -250, currency: 'EUR' }, writers);
+    expect(hex(bytes)).toBe(`0a07${vr('com.example.Money').slice(0)}ffffff060003455552`);
+    const money = decode(bytes, {
+      externalizables: {
+        'com.example.Money': (input) => ({
+          cents: new DataView(input.readBytes(4).slice().buffer).getInt32(0),
+          currency: input.readUTF(),
+        }),
+      },
+    });
+    expect(money).toEqual({ cents: -250, currency: 'EUR' });
   });
 });
 

@@ -271,6 +271,31 @@ describe('adversarial plan, message layer', () => {
     );
   });
 
+  it('a name or transaction id that is a cyclic AMF3 value, or an object with its own toString, is a typed error (fuzzer find)', () => {
+    const crash = Buffer.from('1100111011100d01000075000d010011000100010001', 'hex');
+    expect(codeOf(() => decodeMessage(raw(crash[0]!, crash.subarray(1))))).toMatch(/^MESSAGE_/);
+    const toStringObject = new Uint8Array([
+      ...encodeAll(['x']),
+      0x03,
+      0x00,
+      0x08,
+      ...Buffer.from('toString'),
+      0x00,
+      0x40,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      9,
+    ]);
+    expect(codeOf(() => decodeMessage(raw(20, toStringObject)))).toBe('MESSAGE_BAD_COMMAND');
+  });
+
   it('an AVM+ value that is not valid AMF3, and one nested inside an AMF0 object, are MESSAGE_BAD_AMF', () => {
     const bad = (payload: Uint8Array) => {
       try {

@@ -45,6 +45,22 @@ describe('AMF3 bodies', () => {
     ).toThrow(expect.objectContaining({ code: 'MESSAGE_BAD_AMF' }));
   });
 
+  it('an AMF3 value that contains itself is refused (commands and data never do, and logs of them would loop)', () => {
+    const self: Record<string, unknown> = { level: 'status' };
+    self['self'] = self;
+    const payload = concat(Uint8Array.of(0), amf0('onStatus'), amf0(0), amf0(null), avm([self]));
+    expect(() => decodeMessage(raw(17, payload))).toThrow(
+      expect.objectContaining({
+        code: 'MESSAGE_BAD_AMF',
+        cause: expect.objectContaining({ code: 'AMF3_BAD_REFERENCE' }),
+      }),
+    );
+    // The same object twice is a reference, not a cycle.
+    const shared = { code: 'x' };
+    const twice = concat(Uint8Array.of(0), amf0('f'), amf0(0), amf0(null), avm({ a: shared, b: shared }));
+    expect((decodeMessage(raw(17, twice)) as CommandMessage).args[0]).toEqual({ a: shared, b: shared });
+  });
+
   it('type-15 data: @setDataFrame with AMF3 metadata', () => {
     const metadata = { width: 1280, height: 720, framerate: 30, videocodecid: 7 };
     const payload = concat(Uint8Array.of(0), amf0('@setDataFrame'), amf0('onMetaData'), avm(metadata));

@@ -70,10 +70,32 @@ function decodeMixed(body: Uint8Array, options: Amf0DecoderOptions): unknown[] {
       continue;
     }
     amf3.setBuffer(body, amf0.offset + 1);
-    values.push(amf3.readValue());
+    const value = amf3.readValue();
+    if (cyclic(value))
+      throw new Amf3Error(
+        'AMF3_BAD_REFERENCE',
+        'a reference to an enclosing value (a cycle)',
+        amf0.offset + 1,
+      );
+    values.push(value);
     amf0.setBuffer(body, amf3.offset);
   }
   return values;
+}
+
+/**
+ * Whether a decoded AMF3 value contains itself. AMF3 can say so (a reference to an enclosing
+ * object); a command or data value cannot, as AMF0 cannot: logs, JSON and copies of it would loop.
+ */
+function cyclic(value: unknown, enclosing = new Set<object>()): boolean {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof Date)
+    return false;
+  if (enclosing.has(value)) return true;
+  enclosing.add(value);
+  const children = value instanceof Map ? [...value.keys(), ...value.values()] : Object.values(value);
+  const found = children.some((child) => cyclic(child, enclosing));
+  enclosing.delete(value);
+  return found;
 }
 
 /**

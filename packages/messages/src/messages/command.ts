@@ -1,4 +1,5 @@
 import type { Amf0DecoderOptions } from '@rtmp/amf0';
+import { describe } from '../commands/command-builder';
 import { MessageError } from '../errors';
 import type { AmfForm } from '../message-type';
 import { decodeAmfBody, encodeAmfBody } from './amf-body';
@@ -40,16 +41,14 @@ export function decodeCommand(
 ): CommandMessage {
   const [name, transactionId, commandObject = null, ...args] = decodeAmfBody(payload, form, typeId, options);
   if (!isUsableName(name)) {
-    throw new MessageError(
-      'MESSAGE_BAD_COMMAND',
-      `command name ${JSON.stringify(name)} is not a usable string`,
-      { typeId },
-    );
+    throw new MessageError('MESSAGE_BAD_COMMAND', `command name ${describe(name)} is not a usable string`, {
+      typeId,
+    });
   }
   // A bare command name (some servers send "onBWDone" alone, FMS "close") counts as transaction 0.
   const txn = transactionId === undefined ? 0 : transactionId;
   if (typeof txn !== 'number' || !Number.isFinite(txn)) {
-    throw new MessageError('MESSAGE_BAD_COMMAND', `command ${name} has transaction id ${String(txn)}`, {
+    throw new MessageError('MESSAGE_BAD_COMMAND', `command ${name} has transaction id ${describe(txn)}`, {
       typeId,
     });
   }

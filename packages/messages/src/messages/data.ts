@@ -1,4 +1,5 @@
 import type { Amf0DecoderOptions } from '@rtmp/amf0';
+import { describe } from '../commands/command-builder';
 import { MessageError } from '../errors';
 import type { AmfForm } from '../message-type';
 import { decodeAmfBody, encodeAmfBody } from './amf-body';
@@ -31,11 +32,9 @@ export function decodeData(
 ): DataMessage {
   const [name, ...values] = decodeAmfBody(payload, form, typeId, options);
   if (!isUsableName(name)) {
-    throw new MessageError(
-      'MESSAGE_BAD_DATA',
-      `data message name ${JSON.stringify(name)} is not a usable string`,
-      { typeId },
-    );
+    throw new MessageError('MESSAGE_BAD_DATA', `data message name ${describe(name)} is not a usable string`, {
+      typeId,
+    });
   }
   return { type: 'data', ...base, name, values, form };
 }
