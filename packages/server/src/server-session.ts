@@ -51,7 +51,7 @@ export class ServerSession {
   readonly #streams: NetStreams;
   readonly #pending = new PendingRequests<ConnectPending | StreamRequest>();
   #state: 'handshake' | 'awaiting-connect' | 'connecting' | 'connected' | 'closed' = 'handshake';
-  /** A client that connected with `objectEncoding` 3 gets commands in the "AMF3" form (type 17). */
+  /** A client that connected with `objectEncoding` 3 gets our commands and data in the "AMF3" form (17, 15). */
   #amf3 = false;
   #encryption: RtmpeCipher | undefined;
 
@@ -283,7 +283,7 @@ export class ServerSession {
   #send(output: ServerOutput, outgoing: Outgoing): void {
     const { csid } = outgoing;
     const message =
-      this.#amf3 && outgoing.message.type === 'command'
+      this.#amf3 && (outgoing.message.type === 'command' || outgoing.message.type === 'data')
         ? { ...outgoing.message, form: 'amf3' as const }
         : outgoing.message;
     this.#options.onSent?.(message);

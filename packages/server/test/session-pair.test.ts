@@ -145,6 +145,23 @@ describe('ServerSession with ClientSession', () => {
     expect(pair.serverEvents.map((e) => e.type)).toEqual(['protocol-error']);
   });
 
+  it('objectEncoding 3 on a player: Play.Start in the AMF3 form, and |RtmpSampleAccess as type-15 data it reads', () => {
+    const sent: RtmpMessage[] = [];
+    const pair = new Pair(
+      true,
+      { connect: { objectEncoding: 3 } },
+      { onSent: (message) => sent.push(message) },
+    );
+    const streamId = pair.connectAndCreateStream();
+    pair.toServer(pair.client.play(streamId, 'cam').send);
+    pair.toClient(pair.server.accept(pair.request('play-request').requestId).send);
+    expect(pair.clientEvent('play-started').info.code).toBe('NetStream.Play.Start');
+    expect(pair.clientEvent('media')).toMatchObject({
+      message: { type: 'data', name: '|RtmpSampleAccess', form: 'amf3' },
+    });
+    expect(sent.filter((m) => m.type === 'data').map((m) => encodeMessage(m).typeId)).toEqual([15]);
+  });
+
   it('a client that did not ask for objectEncoding 3 keeps AMF0 both ways', () => {
     const sent: RtmpMessage[] = [];
     const pair = new Pair(false, {}, { onSent: (message) => sent.push(message) });
