@@ -361,6 +361,25 @@ describe.skipIf(!peerAvailable('ffmpeg'))('startReferenceServer (in-process API)
   );
 });
 
+/** Our client publishes one frame to `app` (an rtmp, rtmpe or rtmpt URL) and a player there gets it intact. */
+async function frameGoesThrough(app: string) {
+  const publishing = await connect(app);
+  defer(() => publishing.close());
+  const publisher = await publishing.publish('through');
+  const playing = await connect(app);
+  defer(() => playing.close());
+  const frames = (await playing.play('through'))[Symbol.asyncIterator]();
+  const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 42);
+  await publisher.writeVideo(40, frame);
+  for (;;) {
+    const next = await frames.next();
+    if (next.done) throw new Error('the play ended');
+    if (next.value.type !== 'video') continue;
+    expect(next.value.payload).toEqual(frame);
+    return;
+  }
+}
+
 describe('rtmp-reference-server CLI', () => {
   /** The CLI on a free port with `args`, stopped after the test. */
   function runCli(args: string[]) {
@@ -405,22 +424,7 @@ describe('rtmp-reference-server CLI', () => {
   it('answers rtmpe:// on its port (our client publishes, a player gets the frames); --no-rtmpe refuses it', async () => {
     const { listening } = await startCli([]);
     const rtmpe = listening.url.replace(/^rtmp:/, 'rtmpe:');
-    const publishing = await connect(`${rtmpe}/live`);
-    defer(() => publishing.close());
-    const publisher = await publishing.publish('secret');
-    const playing = await connect(`${rtmpe}/live`);
-    defer(() => playing.close());
-    const player = await playing.play('secret');
-    const frames = player[Symbol.asyncIterator]();
-    const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 42);
-    await publisher.writeVideo(40, frame);
-    for (;;) {
-      const next = await frames.next();
-      if (next.done) throw new Error('the play ended');
-      if (next.value.type !== 'video') continue;
-      expect(next.value.payload).toEqual(frame);
-      break;
-    }
+    await frameGoesThrough(`${rtmpe}/live`);
     const { listening: off } = await startCli(['--no-rtmpe']);
     await expect(connect(`${off.url.replace(/^rtmp:/, 'rtmpe:')}/live`)).rejects.toMatchObject({
       code: expect.stringMatching(/^CLIENT_/),
@@ -431,22 +435,7 @@ describe('rtmp-reference-server CLI', () => {
     const { listening } = await startCli(['--rtmpt-port', '0']);
     const rtmpt = (listening as unknown as { rtmpt: string }).rtmpt;
     expect(rtmpt).toMatch(/^rtmpt:\/\/127\.0\.0\.1:\d+$/);
-    const publishing = await connect(`${rtmpt}/live`);
-    defer(() => publishing.close());
-    const publisher = await publishing.publish('tunnel');
-    const playing = await connect(`${rtmpt}/live`);
-    defer(() => playing.close());
-    const player = await playing.play('tunnel');
-    const frames = player[Symbol.asyncIterator]();
-    const frame = Uint8Array.of(0x17, 1, 0, 0, 0, 7);
-    await publisher.writeVideo(40, frame);
-    for (;;) {
-      const next = await frames.next();
-      if (next.done) throw new Error('the play ended');
-      if (next.value.type !== 'video') continue;
-      expect(next.value.payload).toEqual(frame);
-      break;
-    }
+    await frameGoesThrough(`${rtmpt}/live`);
   });
 
   it('SIGHUP asks every connection to reconnect (Enhanced RTMP ReconnectRequest) and says how many', async () => {

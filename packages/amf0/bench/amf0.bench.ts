@@ -3,33 +3,14 @@
 //   pnpm --filter @rtmp/amf0 bench
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { decodeAll, encodeAll } from '@rtmp/amf0';
-import { compareRates, formatRate } from '@rtmp/test-helpers';
+import { compareRates, formatRate, loadByteArrayNode } from '@rtmp/test-helpers';
 import { ffmpegPublish, flvOnMetaData } from '../test/vectors/captured';
 
 const require = createRequire(import.meta.url);
 
-// bytearray-node loads lzma-native (a native addon) for its compress(); AMF0 never touches it,
-// and the addon cannot be built offline, so it gets an inert stand-in.
-const byteArrayRequire = createRequire(
-  `${dirname(require.resolve('bytearray-node/package.json'))}/src/index.js`,
-);
-require.cache[byteArrayRequire.resolve('lzma-native')] = {
-  exports: { LZMA: () => undefined },
-  loaded: true,
-} as unknown as NodeJS.Module;
-
-interface ByteArrayLike {
-  objectEncoding: number;
-  position: number;
-  length: number;
-  buffer: Buffer;
-  readObject(): unknown;
-  writeObject(value: unknown): void;
-}
-const ByteArray = require('bytearray-node') as new (buffer?: Buffer) => ByteArrayLike;
+const ByteArray = loadByteArrayNode();
 const { AMF0 } = require('@astronautlabs/amf') as {
   AMF0: {
     Value: {

@@ -2,28 +2,11 @@
 // ByteArray) and @astronautlabs/amf. Both are loaded the way their READMEs show.
 import 'reflect-metadata';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { loadByteArrayNode } from '@rtmp/test-helpers';
 
 const require = createRequire(import.meta.url);
 
-// bytearray-node loads lzma-native (a native addon) for its compress(); AMF3 never touches it,
-// and the addon cannot be built offline, so it gets an inert stand-in.
-const byteArrayRequire = createRequire(
-  `${dirname(require.resolve('bytearray-node/package.json'))}/src/index.js`,
-);
-require.cache[byteArrayRequire.resolve('lzma-native')] = {
-  exports: { LZMA: () => undefined },
-  loaded: true,
-} as unknown as NodeJS.Module;
-
-interface ByteArrayLike {
-  objectEncoding: number;
-  position: number;
-  buffer: Buffer;
-  readObject(): unknown;
-  writeObject(value: unknown): void;
-}
-const ByteArray = require('bytearray-node') as new (buffer?: Buffer) => ByteArrayLike;
+const ByteArray = loadByteArrayNode();
 
 interface AstronautValue {
   value: unknown;

@@ -12,7 +12,7 @@ import {
 } from './digest';
 import { HandshakeError, unsupportedVersion } from './errors';
 import { PacketReader } from './packet-reader';
-import type { HandshakeOptions, HandshakeResult } from './result';
+import { completed, type HandshakeOptions, type HandshakeResult } from './result';
 import { keyPosition, RTMPE_VERSION, type RtmpeCipher, RtmpeKeys } from './rtmpe';
 
 /** Options of {@link ClientHandshake}. */
@@ -153,15 +153,7 @@ export class ClientHandshake {
     if (s2 === undefined) return { status: 'in-progress', send };
     this.#checkS2(s2, at);
     this.#state = 'done';
-    const remaining = this.#reader.takeAll();
-    if (this.#cipher === undefined) return { status: 'done', send, remaining, scheme: this.#scheme };
-    return {
-      status: 'done',
-      send,
-      remaining: this.#cipher.decrypt(remaining),
-      scheme: this.#scheme,
-      encryption: this.#cipher,
-    };
+    return completed(send, this.#reader.takeAll(), this.#scheme, this.#cipher);
   }
 
   /** C2 for this S1: signed if the server answered a digest C1 with a digest S1, else S1 itself. */

@@ -34,3 +34,15 @@ export interface HandshakeOptions {
    */
   readonly randomBytes?: (size: number) => Uint8Array;
 }
+
+/** A completed handshake's result; with RTMPE, `remaining` is decrypted (it came after C2 or S2). */
+export function completed(
+  send: Uint8Array[],
+  remaining: Uint8Array,
+  scheme: HandshakeScheme,
+  encryption: RtmpeCipher | undefined,
+): HandshakeResult {
+  return encryption === undefined
+    ? { status: 'done', send, remaining, scheme }
+    : { status: 'done', send, remaining: encryption.decrypt(remaining), scheme, encryption };
+}

@@ -12,7 +12,7 @@ import {
 } from './digest';
 import { HandshakeError, unsupportedVersion } from './errors';
 import { PacketReader } from './packet-reader';
-import type { HandshakeOptions, HandshakeResult } from './result';
+import { completed, type HandshakeOptions, type HandshakeResult } from './result';
 import { keyPosition, RTMPE_VERSION, type RtmpeCipher, RtmpeKeys } from './rtmpe';
 
 /** Options of {@link ServerHandshake}. */
@@ -124,15 +124,7 @@ export class ServerHandshake {
     if (c2 === undefined) return { status: 'in-progress', send };
     this.#c2Answers = this.#answers(c2);
     this.#state = 'done';
-    const remaining = this.#reader.takeAll();
-    if (this.#cipher === undefined) return { status: 'done', send, remaining, scheme: this.#scheme };
-    return {
-      status: 'done',
-      send,
-      remaining: this.#cipher.decrypt(remaining),
-      scheme: this.#scheme,
-      encryption: this.#cipher,
-    };
+    return completed(send, this.#reader.takeAll(), this.#scheme, this.#cipher);
   }
 
   #answers(c2: Uint8Array): boolean {

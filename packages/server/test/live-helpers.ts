@@ -4,7 +4,7 @@
 import { connect, type PlayerEvent } from '@rtmp/client';
 import { RtmpServer, type RtmpServerOptions } from '@rtmp/server';
 import { deferCleanups, frameNumber, numberedFrame } from '@rtmp/test-helpers';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 
 const defer = deferCleanups(afterEach);
 
@@ -72,3 +72,10 @@ export async function play(url: string, name: string) {
 
 export const frames = (seen: string[]) =>
   seen.filter((label) => label.startsWith('F')).map((label) => Number(label.slice(1)));
+
+/** The first `count` frames a player saw follow one another: none lost, none reordered. */
+export function expectConsecutive(seen: string[], count: number): void {
+  const got = frames(seen).slice(0, count);
+  expect(got).toHaveLength(count);
+  expect(got).toEqual(got.map((_, i) => got[0]! + i));
+}

@@ -1,4 +1,5 @@
 export { type CompareOptions, compareRates, formatRate, type RateResult } from './bench';
+export { type ByteArrayLike, loadByteArrayNode } from './bytearray-node';
 export { selfSignedCertificate } from './certificate';
 export { deferCleanups } from './cleanups';
 export {
