@@ -33,7 +33,7 @@ interface SentState {
 }
 
 /** Header slices are carved from slabs this big; a slab is never reused once handed out. */
-const SLAB_SIZE = 16 * 1024;
+const SLAB_SIZE = 1024;
 const EXTENDED = 0xffffff;
 
 /**

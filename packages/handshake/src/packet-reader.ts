@@ -42,8 +42,13 @@ export class PacketReader {
     return packet;
   }
 
-  /** Takes everything left (the first bytes of the chunk stream, once the handshake is done). */
+  /**
+   * Takes everything left (the first bytes of the chunk stream, once the handshake is done), and
+   * lets go of the input buffer: an empty view of it would keep a whole socket read alive.
+   */
   takeAll(): Uint8Array {
-    return this.take(this.#pending.length)!;
+    const rest = this.take(this.#pending.length)!;
+    this.#pending = new Uint8Array(0);
+    return rest;
   }
 }

@@ -123,6 +123,9 @@ export class ServerHandshake {
     const c2 = this.#reader.take(HANDSHAKE_PACKET_SIZE);
     if (c2 === undefined) return { status: 'in-progress', send };
     this.#c2Answers = this.#answers(c2);
+    // What C2 was checked against is no longer needed (S0S1S2 is 3 KB per connection).
+    this.#s1 = undefined;
+    this.#s1Digest = undefined;
     this.#state = 'done';
     return completed(send, this.#reader.takeAll(), this.#scheme, this.#cipher);
   }
