@@ -10,9 +10,18 @@ import { HandshakeError } from './errors';
 export const RTMPE_VERSION = 6;
 /** Size of a public key and of the shared secret: the 1024-bit group's. */
 const KEY_SIZE = 128;
-/** The 1024-bit MODP group of RFC 2409 §6.2 ("Oakley group 2"), generator 2. */
-const PRIME = getDiffieHellman('modp2').getPrime();
-const PRIME_VALUE = BigInt(`0x${PRIME.toString('hex')}`);
+/**
+ * The 1024-bit MODP group of RFC 2409 §6.2 ("Oakley group 2"), generator 2: its prime, fetched on
+ * the first RTMPE handshake (getting the group costs ~30 ms, which no plain RTMP user should pay).
+ */
+let prime: { bytes: Buffer; value: bigint } | undefined;
+function group(): { bytes: Buffer; value: bigint } {
+  if (prime === undefined) {
+    const bytes = getDiffieHellman('modp2').getPrime();
+    prime = { bytes, value: BigInt(`0x${bytes.toString('hex')}`) };
+  }
+  return prime;
+}
 
 /**
  * Where the 128-byte public key sits in an RTMPE C1/S1: in the 764-byte block the digest is not
@@ -85,7 +94,7 @@ export class RtmpeKeys {
 
   /** `random` gives the private key (128 bytes), as it gives the handshake's other random bytes. */
   constructor(random: (size: number) => Uint8Array) {
-    this.#dh = createDiffieHellman(PRIME, 2);
+    this.#dh = createDiffieHellman(group().bytes, 2);
     const privateKey = Uint8Array.from(random(KEY_SIZE));
     privateKey[0] = privateKey[0]! & 0x7f; // below the prime
     this.#dh.setPrivateKey(privateKey);
@@ -100,7 +109,7 @@ export class RtmpeKeys {
    */
   ciphers(peerPublicKey: Uint8Array, offset: number): RtmpeCipher {
     const value = BigInt(`0x${Buffer.from(peerPublicKey).toString('hex')}`);
-    if (value < 2n || value > PRIME_VALUE - 2n) {
+    if (value < 2n || value > group().value - 2n) {
       throw new HandshakeError('HANDSHAKE_BAD_KEY', 'the peer’s RTMPE public key is out of range', offset);
     }
     const secret = leftPad(this.#dh.computeSecret(peerPublicKey));
