@@ -486,27 +486,30 @@ export class Amf3Decoder {
     const index = this.#objects.length;
     this.#added(undefined, at);
     const [traits, traitsIndex] = this.#readTraits(header);
-    const node: Amf3ObjectNode = { type: 'object', traits, sealed: [], dynamic: [] };
-    if (traitsIndex !== undefined) node.traitsIndex = traitsIndex;
-    const object: Record<string, unknown> = {};
+    // One container per object, the one the view asks for: a node, or the plain object.
+    const built: Amf3ObjectNode | Record<string, unknown> = lossless
+      ? { type: 'object', traits, sealed: [], dynamic: [] }
+      : {};
+    const node = lossless ? (built as Amf3ObjectNode) : undefined;
+    if (node && traitsIndex !== undefined) node.traitsIndex = traitsIndex;
     // In the table before its members are read: a member may refer to it.
-    this.#objects[index] = lossless ? node : object;
+    this.#objects[index] = built;
     if (traits.externalizable) {
-      const parts: Array<Amf3Node | Uint8Array> | undefined = lossless ? [] : undefined;
+      const parts: Array<Amf3Node | Uint8Array> | undefined = node ? [] : undefined;
       const value = this.#external(traits.className, inner, parts);
-      if (parts) node.external = parts;
+      if (node) node.external = parts;
       else this.#objects[index] = value;
-      return lossless ? node : value;
+      return node ?? value;
     }
     const member = (name: string, sealed: boolean) => {
       const value = this.#read(inner, lossless);
-      if (!lossless) assign(object, name, value);
+      if (!node) assign(built, name, value);
       else if (sealed) node.sealed.push(value as Amf3Node);
       else node.dynamic.push([name, value as Amf3Node]);
     };
     for (const name of traits.members) member(name, true);
     if (traits.dynamic) this.#entries((key) => member(key, false), 'object');
-    return lossless ? node : object;
+    return built;
   }
 
   /** Takes the next object-table slot, for a value that starts at `at`, and returns the value. */
