@@ -25,8 +25,34 @@ describe('RTMP URLs', () => {
     expect(parseRtmpUrl('RTMP://Example.COM:19350/app').host).toBe('example.com');
   });
 
+  it('rtmpe:// (1935), rtmpt:// (80) and rtmpts:// (443): their default ports, the scheme kept in tcUrl', () => {
+    expect(parseRtmpUrl('rtmpe://h/live')).toMatchObject({
+      protocol: 'rtmpe',
+      port: 1935,
+      tcUrl: 'rtmpe://h/live',
+    });
+    expect(parseRtmpUrl('rtmpt://h/live')).toMatchObject({
+      protocol: 'rtmpt',
+      port: 80,
+      tcUrl: 'rtmpt://h/live',
+    });
+    expect(parseRtmpUrl('rtmpts://h/live')).toMatchObject({ protocol: 'rtmpts', port: 443 });
+    expect(splitStreamUrl('rtmpt://h:8080/app/cam')).toEqual({
+      connectionUrl: 'rtmpt://h:8080/app',
+      streamName: 'cam',
+    });
+  });
+
   it('rejects what is not an RTMP URL with CLIENT_INVALID_URL', () => {
-    for (const url of ['http://h/live', 'rtmp://h', 'rtmp://h/', 'not a url', 'rtmp:///live']) {
+    for (const url of [
+      'http://h/live',
+      'rtmp://h',
+      'rtmp://h/',
+      'not a url',
+      'rtmp:///live',
+      'constructor://h/live',
+      'rtmfp://h/live',
+    ]) {
       expect(() => parseRtmpUrl(url)).toThrow(expect.objectContaining({ code: 'CLIENT_INVALID_URL' }));
     }
   });

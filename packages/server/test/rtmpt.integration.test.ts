@@ -1,5 +1,6 @@
 // RTMPT (rtmpt://: RTMP carried by HTTP POSTs) on RtmpServer's HTTP listener, against Debian's
 // FFmpeg 5.1 publishing and playing, and our client; the tunnel's limits.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, get as httpsGet } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { connect } from '@rtmp/client';
@@ -98,6 +99,19 @@ describe('RTMPTS: rtmptHandler on an HTTPS server of its own', () => {
       }).on('error', reject),
     );
     expect(other).toBe('other route');
+  });
+});
+
+describe('RTMPT client refusals', () => {
+  it('an HTTP server that is not a tunnel (404 on /open/1) fails the connect with a typed client error', async () => {
+    const http = createHttpServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    defer(() => new Promise((resolve) => http.close(resolve)));
+    const port = (http.address() as AddressInfo).port;
+    await expect(connect(`rtmpt://127.0.0.1:${port}/live`, { timeoutMs: 5000 })).rejects.toMatchObject({
+      code: expect.stringMatching(/^CLIENT_/),
+      message: expect.stringMatching(/HTTP 404/),
+    });
   });
 });
 
