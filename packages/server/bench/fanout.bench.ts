@@ -19,7 +19,7 @@ import {
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
 import { bundledScript } from './bundled-script';
-import { treeFigures } from './process-figures';
+import { kernelShare, treeFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
   options: {
@@ -78,14 +78,18 @@ async function startServer(kind: string): Promise<Server> {
   const args =
     kind === 'nms'
       ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
-      : workers !== undefined
-        ? [process.execPath, await bundledScript(join(here, 'cluster-server.ts')), String(port), workers]
-        : [
-            process.execPath,
-            ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-            await bundledScript(join(here, 'our-server.ts')),
-            String(port),
-          ];
+      : kind === 'floor'
+        ? [process.execPath, await bundledScript(join(here, 'fanout-floor-server.ts')), String(port)]
+        : workers !== undefined
+          ? [process.execPath, await bundledScript(join(here, 'cluster-server.ts')), String(port), workers]
+          : [
+              process.execPath,
+              ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+              // OURS_NODE_FLAGS: Node/V8 flags for our server alone, e.g. --max-semi-space-size=1.
+              ...(process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+              await bundledScript(join(here, 'our-server.ts')),
+              String(port),
+            ];
   const child: ManagedProcess =
     flags.cores === 'split'
       ? startProcess('taskset', ['-c', '0', ...args])
@@ -284,7 +288,7 @@ async function measure(kind: string, players: number, seconds: number, speed: nu
       'egress Mbit/s': ((delivered * 8) / windowMs / 1000).toFixed(1),
       'server CPU %': ((cpuMs / windowMs) * 100).toFixed(0),
       'CPU ms/MB': (cpuMs / (delivered / 1e6)).toFixed(2),
-      'kernel %': ((100 * (after.systemMs - before.systemMs)) / Math.max(cpuMs, 1)).toFixed(0),
+      'kernel %': kernelShare(before, after).toFixed(0),
       'peak RSS MB': (after.peakRss / 1e6).toFixed(0),
       'p50 ms': percentile(latencies, 0.5).toFixed(1),
       'p99 ms': percentile(latencies, 0.99).toFixed(1),

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
 import { bundledScript } from './bundled-script';
-import { currentRss, processFigures } from './process-figures';
+import { currentRss, kernelShare, processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
   options: {
@@ -183,7 +183,7 @@ async function measure(kind: string, publishers: number, seconds: number, record
       'media Mbit/s': ((ingested * 8) / windowMs / 1000).toFixed(0),
       'CPU ms/s': ((cpuMs / windowMs) * 1000).toFixed(0),
       'CPU ms/MB': (cpuMs / (ingested / 1e6)).toFixed(2),
-      'kernel %': ((100 * (after.systemMs - before.systemMs)) / Math.max(cpuMs, 1)).toFixed(0),
+      'kernel %': kernelShare(before, after).toFixed(0),
       'peak RSS MB': (after.peakRss / 1e6).toFixed(0),
       'worst lag ms': lags.at(-1)!.toFixed(0),
       'behind >1s': lags.filter((lag) => lag > 1000).length,
