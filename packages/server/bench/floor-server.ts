@@ -1,12 +1,16 @@
 // The floor for an RTMP ingest server in Node: the handshake and the publish commands (by our
 // ServerSession), then every read discarded but counted, with an Acknowledgement every 1 MB (a
 // publisher that is never acknowledged stops sending). What is left is the runtime's per-read cost.
+// SESSION=1 (the ingest benchmark's `floor-session`): every read goes on through the ServerSession
+// (chunk decoding into owned payloads, typed messages, acknowledgements) and each message is
+// dropped: between the two, the cost of the protocol stack below the server.
 //   node --import tsx floor-server.ts <port>
 import { createServer } from 'node:net';
 import { encodeAcknowledgement } from '@rtmp/chunk';
 import { ServerSession } from '../src/index';
 
 const ACKNOWLEDGE_EVERY = 1_000_000;
+const throughSession = process.env['SESSION'] === '1';
 
 const server = createServer((socket) => {
   const session = new ServerSession();
@@ -25,7 +29,7 @@ const server = createServer((socket) => {
       if (event.type === 'connect-request' || event.type === 'publish-request')
         for (const piece of session.accept(event.requestId).send) socket.write(piece);
       // Publishing: from here on, only reads.
-      if (event.type === 'publish-request') {
+      if (event.type === 'publish-request' && !throughSession) {
         socket.off('data', handshaking);
         socket.on('data', discard);
       }

@@ -3,6 +3,7 @@
 // Node floor (handshake and publish, then reads discarded) in the same run. The server under test
 // is pinned to core 0, the publishers to core 1. Not part of the tests:
 //   pnpm --filter @rtmp/server bench:ingest [--publishers 10,50,100 --seconds 10 --servers ours,nms,nginx,floor --record off,on]
+//   floor-session in --servers: the floor with every read going through our ServerSession (messages dropped).
 //   A soak with the RSS every 30 s: --publishers 100 --servers ours --seconds 600 --sample-rss 30
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,11 +63,16 @@ async function startServer(kind: string, recordDir: string | undefined): Promise
   const script =
     kind === 'nms'
       ? [join(here, 'nms-server.cjs')]
-      : [await bundledScript(join(here, kind === 'floor' ? 'floor-server.ts' : 'our-server.ts'))];
+      : [await bundledScript(join(here, kind.startsWith('floor') ? 'floor-server.ts' : 'our-server.ts'))];
   // The child inherits the environment: RECORD_DIR turns our server's recording on.
   if (recordDir && kind === 'ours') process.env['RECORD_DIR'] = recordDir;
   else delete process.env['RECORD_DIR'];
-  const child = startProcess('taskset', ['-c', '0', process.execPath, ...script, String(port)]);
+  // floor-session: the floor with every read going through our ServerSession.
+  if (kind === 'floor-session') process.env['SESSION'] = '1';
+  else delete process.env['SESSION'];
+  // OURS_NODE_FLAGS: Node/V8 flags for our server and the floors (e.g. --cpu-prof).
+  const nodeFlags = kind !== 'nms' ? (process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []) : [];
+  const child = startProcess('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...script, String(port)]);
   await waitForPort(port);
   return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
 }
@@ -202,7 +208,7 @@ const rows: Awaited<ReturnType<typeof measure>>[] = [];
 for (const record of flags.record.split(',').map((value) => value === 'on')) {
   for (const publishers of flags.publishers.split(',').map(Number)) {
     for (const kind of flags.servers.split(',')) {
-      if (record && (kind === 'floor' || kind === 'nms')) continue; // the floor and NMS do not record here
+      if (record && (kind.startsWith('floor') || kind === 'nms')) continue; // the floors and NMS do not record here
       const row = await measure(kind, publishers, Number(flags.seconds), record);
       console.log(JSON.stringify(row));
       rows.push(row);
@@ -220,6 +226,6 @@ for (const { publishers, record } of rows.filter((row) => row.server === 'ours')
     return row ? `${(Number(ours[field]) / Number(row[field])).toFixed(2)}×` : 'n/a';
   };
   console.log(
-    `${publishers} publishers, recording ${record}: CPU/MB vs nms ${ratio('nms', 'CPU ms/MB')} (goal ≤ 0.7), vs floor ${ratio('floor', 'CPU ms/MB')} (goal ≤ 1.3), vs nginx ${ratio('nginx', 'CPU ms/MB')}; peak RSS vs nms ${ratio('nms', 'peak RSS MB')} (goal ≤ 0.7); behind >1 s: ${ours['behind >1s']} (goal 0)`,
+    `${publishers} publishers, recording ${record}: CPU/MB vs nms ${ratio('nms', 'CPU ms/MB')} (goal ≤ 0.7), vs floor ${ratio('floor', 'CPU ms/MB')} (goal ≤ 1.3), vs floor-session ${ratio('floor-session', 'CPU ms/MB')}, vs nginx ${ratio('nginx', 'CPU ms/MB')}; peak RSS vs nms ${ratio('nms', 'peak RSS MB')} (goal ≤ 0.7); behind >1 s: ${ours['behind >1s']} (goal 0)`,
   );
 }

@@ -5,6 +5,19 @@ import { type MediaInfo, mediaInfo, VideoFrameType, videoFrameType } from '@rtmp
 export const DEFAULT_GOP_CACHE_MAX_MESSAGES = 2500;
 export const DEFAULT_GOP_CACHE_MAX_BYTES = 32 * 1024 * 1024;
 
+/**
+ * The message itself when its payload owns its whole buffer; otherwise a copy that does. The chunk
+ * decoder hands out a one-chunk message as a view of the socket read it came in (no copy): kept
+ * for seconds in the cache, such a view would keep the whole read alive (up to 64 KiB for a 300-byte
+ * audio frame), memory the byte bounds do not see.
+ */
+function owned(message: RawMessage): RawMessage {
+  const { payload } = message;
+  return payload.byteLength === payload.buffer.byteLength
+    ? message
+    : { ...message, payload: new Uint8Array(payload) };
+}
+
 interface Cached {
   readonly message: RawMessage;
   readonly trackIds: readonly number[] | undefined;
@@ -54,8 +67,9 @@ export class JoinCache {
    * Records a published message (type 8, 9 or 18).
    * @param info what the message is, if the caller has worked it out already
    */
-  add(message: RawMessage, info: MediaInfo = mediaInfo(message)): void {
+  add(received: RawMessage, info: MediaInfo = mediaInfo(received)): void {
     const { kind, slot } = info;
+    const message = owned(received);
     if (kind === 'metadata') {
       this.#metadata = message; // replaced, never accumulated (D12)
       return;

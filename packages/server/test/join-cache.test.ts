@@ -106,4 +106,31 @@ describe('JoinCache', () => {
     byBytes.add(fresh);
     expect(byBytes.joinSequence()).toEqual([fresh]);
   });
+
+  it('keeps its own copy of a payload that is a view of a larger buffer (a socket read), so the read is not kept alive', () => {
+    // As the chunk decoder hands out one-chunk messages: views of the 64 KiB read they came in.
+    const read = new Uint8Array(65_536).fill(0x55);
+    const view = (typeId: number, at: number, bytes: number[]) => {
+      read.set(bytes, at);
+      return { typeId, streamId: 1, timestamp: 0, payload: read.subarray(at, at + bytes.length) };
+    };
+    const cache = new JoinCache();
+    const config = view(9, 0, [0x17, 0, 0, 0, 0, 1]);
+    const key = view(9, 100, [0x17, 1, 0, 0, 0, 0x65]);
+    const audio = view(8, 200, [0xaf, 1, 0x21, 0x22]);
+    for (const message of [config, key, audio]) cache.add(message);
+    const joined = cache.joinSequence();
+    expect(joined.map((message) => [...message.payload])).toEqual(
+      [config, key, audio].map((message) => [...message.payload]),
+    );
+    for (const message of joined) expect(message.payload.buffer.byteLength).toBe(message.payload.length);
+    expect(cache.bytes).toBe(6 + 6 + 4);
+    // The read's memory is reused by the caller: what the cache serves does not change.
+    read.fill(0);
+    expect([...cache.joinSequence()[2]!.payload]).toEqual([0xaf, 1, 0x21, 0x22]);
+    // A payload that owns its buffer is kept as it is, not copied.
+    const whole = keyframe();
+    cache.add(whole);
+    expect(cache.joinSequence().at(-1)).toBe(whole);
+  });
 });
