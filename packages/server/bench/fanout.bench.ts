@@ -4,6 +4,7 @@
 //   [--warmup 2 --rounds 1]: with several rounds the servers take turns and each row is the median round.
 //   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
 //   Our server on two worker processes (node:cluster): --servers ours,ours-w2 --cores all
+//   The Node floor (bench/fanout-floor-server.ts, one write per player per message): floor in --servers
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -329,7 +330,9 @@ const verdict = (goal: string, value: number, limit: number, unit = '×') =>
 for (const players of new Set(rows.map((row) => row.players))) {
   const ours = rowOf('ours', players);
   if (ours === undefined) continue;
-  const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx']).filter((peer) => rowOf(peer, players));
+  const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx', 'floor']).filter((peer) =>
+    rowOf(peer, players),
+  );
   const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
     Number(ours[field]) / Number(rowOf(peer, players)![field]);
   if (peers.length > 0)
