@@ -8,7 +8,7 @@ import {
 import { Amf3Error, type Amf3ErrorCode } from './errors';
 import { type Amf3ExternalReader, type Amf3Input, FLEX_EXTERNALIZABLES } from './externalizable';
 import { Marker } from './marker';
-import type { Amf3Entries, Amf3Node, Amf3NumberVectorNode, Amf3ObjectNode, Amf3Traits } from './node';
+import type { Amf3Entries, Amf3Node, Amf3ObjectNode, Amf3Traits } from './node';
 import { copyItems } from './vector-items';
 
 /** Limits and readers of {@link Amf3Decoder}. Every field is optional. */
@@ -32,7 +32,6 @@ export interface Amf3DecoderOptions {
 }
 
 const EMPTY = new Uint8Array(0);
-const CANONICAL_NAN_HIGH = 0x7ff80000;
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const FLEX_READERS = new Map(Object.entries(FLEX_EXTERNALIZABLES));
 /** What a complex value's header says when it is a reference: no value follows. */
@@ -180,15 +179,6 @@ export class Amf3Decoder {
     const value = this.#view.getFloat64(this.#pos);
     this.#pos += 8;
     return value;
-  }
-
-  /** A non-canonical NaN's 8 bytes, so the lossless view can give them back. */
-  #nanRaw(value: number): Uint8Array | undefined {
-    if (!Number.isNaN(value)) return undefined;
-    const at = this.#pos - 8;
-    if (this.#view.getUint32(at) === CANONICAL_NAN_HIGH && this.#view.getUint32(at + 4) === 0)
-      return undefined;
-    return this.#bytes.slice(at, at + 8);
   }
 
   /** UTF-8 of a string or an XML value. */
