@@ -3,7 +3,9 @@
 // publisher that is never acknowledged stops sending). What is left is the runtime's per-read cost.
 // SESSION=1 (the ingest benchmark's `floor-session`): every read goes on through the ServerSession
 // (chunk decoding into owned payloads, typed messages, acknowledgements) and each message is
-// dropped: between the two, the cost of the protocol stack below the server.
+// dropped: between the two, the cost of the protocol stack below the server. Neither is a strict
+// lower bound: a server that does nothing per read reads each segment as it arrives, with more
+// syscalls per MB than a busier one, so `floor` can cost more than `floor-session`.
 //   node --import tsx floor-server.ts <port>
 import { createServer } from 'node:net';
 import { encodeAcknowledgement } from '@rtmp/chunk';
