@@ -18,6 +18,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -215,6 +216,12 @@ await (async () => {
     server.kill('SIGKILL');
     return;
   }
+  // Its first line starts Node with the server's recommended flags (`env -S`).
+  const recommended = createRequire(join(project, 'package.json'))('@rtmp/server').RECOMMENDED_NODE_FLAGS;
+  if (JSON.stringify(listening.nodeFlags) !== JSON.stringify(recommended))
+    fail(
+      `rtmp-reference-server started with Node flags ${JSON.stringify(listening.nodeFlags)}, not ${JSON.stringify(recommended)}`,
+    );
   const sample = join(root, 'apps', 'publisher-demo', 'media', 'sample.flv');
   try {
     npx(['rtmp-publish', '--quiet', '--as-fast-as-possible', sample, `${listening.url}/live/pack-check`]);

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -321,6 +321,8 @@ async function serve(): Promise<void> {
       stats: server.statsUrl ?? null,
       http: server.httpUrl ?? null,
       ...(server.rtmptUrl !== undefined ? { rtmpt: server.rtmptUrl } : {}),
+      // Whether Node started with RECOMMENDED_NODE_FLAGS (the first line of this file) or others.
+      nodeFlags: process.execArgv,
     };
     if (worker) toPrimary({ event: 'listening', line: listening });
     else process.stdout.write(`${JSON.stringify(listening)}\n`);

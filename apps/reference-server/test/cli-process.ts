@@ -8,15 +8,17 @@ export interface ListeningLine {
   readonly url: string;
   readonly stats: string;
   readonly http: string | null;
+  readonly nodeFlags: readonly string[];
 }
 
-/** Starts the CLI with `--port 0` and `args`; the caller stops it. */
-export function startCliProcess(args: readonly string[]): ManagedProcess {
-  return startProcess(
-    'node',
-    ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), '--port', '0', ...args],
-    { cwd: join(import.meta.dirname, '..') },
-  );
+/** The CLI's source, whose first line is the shebang an installed CLI starts with. */
+export const CLI_SOURCE = join(import.meta.dirname, '..', 'src', 'cli.ts');
+
+/** Starts the CLI with `--port 0` and `args` (Node with `nodeFlags` too); the caller stops it. */
+export function startCliProcess(args: readonly string[], nodeFlags: readonly string[] = []): ManagedProcess {
+  return startProcess('node', [...nodeFlags, '--import', 'tsx', CLI_SOURCE, '--port', '0', ...args], {
+    cwd: join(import.meta.dirname, '..'),
+  });
 }
 
 /** Waits for the CLI's listening line (bounded) and reads it. */

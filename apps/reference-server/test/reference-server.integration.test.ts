@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@rtmp/client';
 import { readFlv } from '@rtmp/flv';
+import { RECOMMENDED_NODE_FLAGS } from '@rtmp/server';
 import {
   deferCleanups,
   ffmpegCopyArgs,
@@ -34,7 +35,7 @@ import {
   type ReferenceServer,
   startReferenceServer,
 } from '../src/index';
-import { listeningLine, startCliProcess } from './cli-process';
+import { CLI_SOURCE, listeningLine, startCliProcess } from './cli-process';
 
 const defer = deferCleanups(afterEach);
 /** An AVC sequence header (x264's 320x240 SPS and PPS). */
@@ -420,6 +421,14 @@ describe('rtmp-reference-server CLI', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/"event":"stopped"/);
+  });
+  it("starts Node with @rtmp/server's RECOMMENDED_NODE_FLAGS (its first line), and its listening line says which flags Node has", async () => {
+    const shebang = readFileSync(CLI_SOURCE, 'utf8').split('\n')[0];
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${RECOMMENDED_NODE_FLAGS.join(' ')}`);
+    const cli = startCliProcess([], RECOMMENDED_NODE_FLAGS);
+    defer(() => cli.stop());
+    const listening = await listeningLine(cli);
+    expect(listening.nodeFlags).toEqual([...RECOMMENDED_NODE_FLAGS, '--import', 'tsx']);
   });
   it('answers rtmpe:// on its port (our client publishes, a player gets the frames); --no-rtmpe refuses it', async () => {
     const { listening } = await startCli([]);

@@ -5,6 +5,7 @@
 //   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
 //   Our server on two worker processes (node:cluster): --servers ours,ours-w2 --cores all
 //   The Node floor (bench/fanout-floor-server.ts, one write per player per message): floor in --servers
+//   Ours with the reference server CLI's Node flags (RECOMMENDED_NODE_FLAGS): ours-tuned in --servers
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +20,7 @@ import {
   waitForPort,
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
+import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
 import { kernelShare, treeFigures } from './process-figures';
 
@@ -86,6 +88,8 @@ async function startServer(kind: string): Promise<Server> {
           : [
               process.execPath,
               ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+              // ours-tuned: with the flags the reference server's CLI starts Node with.
+              ...(kind === 'ours-tuned' ? RECOMMENDED_NODE_FLAGS : []),
               // OURS_NODE_FLAGS: Node/V8 flags for our server alone, e.g. --max-semi-space-size=1.
               ...(process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
               await bundledScript(join(here, 'our-server.ts')),
@@ -327,30 +331,33 @@ const verdict = (goal: string, value: number, limit: number, unit = '×') =>
   console.log(
     `  ${value <= limit ? 'met    ' : 'NOT met'} ${goal}: ${value.toFixed(2)}${unit} (limit ${limit}${unit})`,
   );
-for (const players of new Set(rows.map((row) => row.players))) {
-  const ours = rowOf('ours', players);
-  if (ours === undefined) continue;
-  const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx', 'floor']).filter((peer) =>
-    rowOf(peer, players),
-  );
-  const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
-    Number(ours[field]) / Number(rowOf(peer, players)![field]);
-  if (peers.length > 0)
-    console.log(
-      `${players} players: our CPU per delivered MB vs ${peers.map((peer) => `${peer} ${ratio(peer, 'CPU ms/MB').toFixed(2)}×`).join(', ')}`,
+// Ours with Node's defaults, and ours-tuned with the reference server CLI's flags, each judged.
+for (const self of ['ours', 'ours-tuned']) {
+  for (const players of new Set(rows.map((row) => row.players))) {
+    const ours = rowOf(self, players);
+    if (ours === undefined) continue;
+    const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx', 'floor']).filter((peer) =>
+      rowOf(peer, players),
     );
-  if (flags.viewers === 'ws') {
-    if (rowOf('nms', players)) verdict('WebSocket-FLV CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 0.7);
-    continue;
+    const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
+      Number(ours[field]) / Number(rowOf(peer, players)![field]);
+    if (peers.length > 0)
+      console.log(
+        `${players} players, ${self}: CPU per delivered MB vs ${peers.map((peer) => `${peer} ${ratio(peer, 'CPU ms/MB').toFixed(2)}×`).join(', ')}`,
+      );
+    if (flags.viewers === 'ws') {
+      if (rowOf('nms', players)) verdict('WebSocket-FLV CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 0.7);
+      continue;
+    }
+    if ((players === 50 || players === 200) && rowOf('nginx', players)) {
+      verdict('fan-out CPU/MB vs nginx', ratio('nginx', 'CPU ms/MB'), 1.0);
+      verdict('p50 vs nginx', ratio('nginx', 'p50 ms'), 2);
+      verdict('p99 vs nginx', ratio('nginx', 'p99 ms'), 2);
+    }
+    if ((players === 10 || players === 50) && rowOf('nms', players))
+      verdict('low fan-out CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 1.0);
+    if (players === 200) verdict('peak RSS', Number(ours['peak RSS MB']), 64, ' MB');
   }
-  if ((players === 50 || players === 200) && rowOf('nginx', players)) {
-    verdict('fan-out CPU/MB vs nginx', ratio('nginx', 'CPU ms/MB'), 1.0);
-    verdict('p50 vs nginx', ratio('nginx', 'p50 ms'), 2);
-    verdict('p99 vs nginx', ratio('nginx', 'p99 ms'), 2);
-  }
-  if ((players === 10 || players === 50) && rowOf('nms', players))
-    verdict('low fan-out CPU/MB vs NMS', ratio('nms', 'CPU ms/MB'), 1.0);
-  if (players === 200) verdict('peak RSS', Number(ours['peak RSS MB']), 64, ' MB');
 }
 // Worker processes (ours-wN): what the internal hop costs, and the egress each setup sustains
 // within a fixed p99 (P99_LIMIT_MS), per player count and over the counts measured.

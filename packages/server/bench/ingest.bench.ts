@@ -4,6 +4,7 @@
 // is pinned to core 0, the publishers to core 1. Not part of the tests:
 //   pnpm --filter @rtmp/server bench:ingest [--publishers 10,50,100 --seconds 10 --servers ours,nms,nginx,floor --record off,on]
 //   floor-session in --servers: the floor with every read going through our ServerSession (messages dropped).
+//   ours-tuned in --servers: ours with the reference server CLI's Node flags (RECOMMENDED_NODE_FLAGS).
 //   A soak with the RSS every 30 s: --publishers 100 --servers ours --seconds 600 --sample-rss 30
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
+import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
 import { currentRss, kernelShare, processFigures } from './process-figures';
 
@@ -65,13 +67,16 @@ async function startServer(kind: string, recordDir: string | undefined): Promise
       ? [join(here, 'nms-server.cjs')]
       : [await bundledScript(join(here, kind.startsWith('floor') ? 'floor-server.ts' : 'our-server.ts'))];
   // The child inherits the environment: RECORD_DIR turns our server's recording on.
-  if (recordDir && kind === 'ours') process.env['RECORD_DIR'] = recordDir;
+  if (recordDir && kind.startsWith('ours')) process.env['RECORD_DIR'] = recordDir;
   else delete process.env['RECORD_DIR'];
   // floor-session: the floor with every read going through our ServerSession.
   if (kind === 'floor-session') process.env['SESSION'] = '1';
   else delete process.env['SESSION'];
   // OURS_NODE_FLAGS: Node/V8 flags for our server and the floors (e.g. --cpu-prof).
-  const nodeFlags = kind !== 'nms' ? (process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []) : [];
+  const nodeFlags = [
+    ...(kind === 'ours-tuned' ? RECOMMENDED_NODE_FLAGS : []),
+    ...(kind !== 'nms' ? (process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []) : []),
+  ];
   const child = startProcess('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...script, String(port)]);
   await waitForPort(port);
   return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };
@@ -216,16 +221,17 @@ for (const record of flags.record.split(',').map((value) => value === 'on')) {
   }
 }
 console.table(rows);
-// Ratios of our CPU per ingested MB (and peak RSS) to each peer's, per row.
-for (const { publishers, record } of rows.filter((row) => row.server === 'ours')) {
+// Ratios of our CPU per ingested MB (and peak RSS) to each peer's, per row: ours with Node's
+// defaults, and ours-tuned with the reference server CLI's flags.
+for (const { server: self, publishers, record } of rows.filter((row) => row.server.startsWith('ours'))) {
   const of = (server: string) =>
     rows.find((r) => r.server === server && r.publishers === publishers && r.record === record);
-  const ours = of('ours')!;
+  const ours = of(self)!;
   const ratio = (peer: string, field: 'CPU ms/MB' | 'peak RSS MB') => {
     const row = of(peer);
     return row ? `${(Number(ours[field]) / Number(row[field])).toFixed(2)}×` : 'n/a';
   };
   console.log(
-    `${publishers} publishers, recording ${record}: CPU/MB vs nms ${ratio('nms', 'CPU ms/MB')} (goal ≤ 0.7), vs floor ${ratio('floor', 'CPU ms/MB')} (goal ≤ 1.3), vs floor-session ${ratio('floor-session', 'CPU ms/MB')}, vs nginx ${ratio('nginx', 'CPU ms/MB')}; peak RSS vs nms ${ratio('nms', 'peak RSS MB')} (goal ≤ 0.7); behind >1 s: ${ours['behind >1s']} (goal 0)`,
+    `${publishers} publishers, recording ${record}, ${self}: CPU/MB vs nms ${ratio('nms', 'CPU ms/MB')} (goal ≤ 0.7), vs floor ${ratio('floor', 'CPU ms/MB')} (goal ≤ 1.3), vs floor-session ${ratio('floor-session', 'CPU ms/MB')}, vs nginx ${ratio('nginx', 'CPU ms/MB')}; peak RSS vs nms ${ratio('nms', 'peak RSS MB')} (goal ≤ 0.7); behind >1 s: ${ours['behind >1s']} (goal 0)`,
   );
 }

@@ -75,6 +75,7 @@ export {
   type RtmptOptions,
 } from './node/rtmpt-tunnel';
 export { type WebhookOptions, webhook } from './node/webhook';
+export { RECOMMENDED_NODE_FLAGS } from './recommended-node-flags';
 export type { RelayState, RelayStats } from './relay-stats';
 export type { ServerEvent, ServerOutput } from './server-events';
 export { ServerSession } from './server-session';
