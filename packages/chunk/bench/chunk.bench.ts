@@ -42,6 +42,8 @@ interface ChunkCopy {
   readonly length: number;
   readonly csid: number;
   readonly offset: number;
+  /** The whole message's length. */
+  readonly total: number;
 }
 
 /**
@@ -72,7 +74,12 @@ function chunkStream(
     for (let i = 0; i < pieces.length; i += 2) {
       put(pieces[i]!);
       if (pieces[i + 1])
-        put(pieces[i + 1]!, spans ? { csid: message.csid, offset: (i / 2) * chunkSize } : undefined);
+        put(
+          pieces[i + 1]!,
+          spans
+            ? { csid: message.csid, offset: (i / 2) * chunkSize, total: message.payload.length }
+            : undefined,
+        );
       for (const audio of pendingAudio) put(audio);
       pendingAudio = [];
     }
@@ -149,6 +156,15 @@ for (const chunkSize of [4096, 128]) {
     for (const { at, length, csid, offset } of copies)
       targets.get(csid)!.set(new Uint8Array(stream.buffer, stream.byteOffset + at, length), offset);
   };
+  // The floor for the default path: the same copies, each message into a buffer of its own (what
+  // any decoder whose payloads stay valid must allocate).
+  const fresh = new Map<number, Uint8Array>();
+  const freshCopiesOnly = () => {
+    for (const { at, length, csid, offset, total } of copies) {
+      if (offset === 0) fresh.set(csid, new Uint8Array(total));
+      fresh.get(csid)!.set(new Uint8Array(stream.buffer, stream.byteOffset + at, length), offset);
+    }
+  };
   const ours = decodeWith(false);
   const reusing = decodeWith(true);
   let nmsMessages = 0;
@@ -161,18 +177,20 @@ for (const chunkSize of [4096, 128]) {
   nms();
   if (nmsMessages !== messages.length)
     console.log(`  (NMS delivered ${nmsMessages} of ${messages.length} messages)`);
-  const [c, o, r, n, f] = compareRates([
+  const [c, o, r, n, f, g] = compareRates([
     ['copy', copy],
     ['ours', ours],
     ['reusing', reusing],
     ['nms', nms],
     ['copies only', copiesOnly],
+    ['fresh copies only', freshCopiesOnly],
   ]);
   const bytesPerSecond = (x: { opsPerSecond: number }) => x.opsPerSecond * stream.length;
   for (const [label, result] of [
     ['', o!],
     [' reusePayloadBuffers', r!],
     [' copies only (floor)', f!],
+    [' own buffers (default floor)', g!],
   ] as const) {
     console.log(
       `chunk size ${chunkSize}${label}`.padEnd(44) +
