@@ -22,6 +22,7 @@ import {
 import WebSocket from 'ws';
 import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
+import { medianRound } from './median-round';
 import { kernelShare, treeFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -315,11 +316,7 @@ for (const players of flags.players.split(',').map(Number)) {
       rounds.set(kind, [...(rounds.get(kind) ?? []), row]);
     }
   }
-  // Each server's median round by CPU per delivered MB: one noisy round does not decide a ratio.
-  for (const runs of rounds.values()) {
-    const sorted = runs.sort((a, b) => Number(a['CPU ms/MB']) - Number(b['CPU ms/MB']));
-    rows.push(sorted[Math.floor((sorted.length - 1) / 2)]!);
-  }
+  for (const runs of rounds.values()) rows.push(medianRound(runs));
 }
 console.table(rows);
 // Ratios of our CPU per delivered MB to each peer's, per player count (below 1: we spend less),

@@ -3,6 +3,7 @@
 // Node floor (handshake and publish, then reads discarded) in the same run. The server under test
 // is pinned to core 0, the publishers to core 1. Not part of the tests:
 //   pnpm --filter @rtmp/server bench:ingest [--publishers 10,50,100 --seconds 10 --servers ours,nms,nginx,floor --record off,on]
+//   [--rounds 1]: with several rounds the servers take turns and each row is the median round.
 //   floor-session in --servers: the floor with every read going through our ServerSession (messages dropped).
 //   ours-tuned in --servers: ours with the reference server CLI's Node flags (RECOMMENDED_NODE_FLAGS).
 //   A soak with the RSS every 30 s: --publishers 100 --servers ours --seconds 600 --sample-rss 30
@@ -15,6 +16,7 @@ import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
 import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
+import { medianRound } from './median-round';
 import { currentRss, kernelShare, processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -23,6 +25,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '10' },
     servers: { type: 'string', default: 'ours,nms,nginx,floor' },
     record: { type: 'string', default: 'off' },
+    rounds: { type: 'string', default: '1' },
     // A soak: the server's RSS every N seconds of the window, and how much it grew from the first
     // sample to the last (e.g. --publishers 100 --servers ours --seconds 600 --sample-rss 30).
     'sample-rss': { type: 'string' },
@@ -212,12 +215,17 @@ execFileSync('taskset', ['-pc', '1', String(process.pid)], { stdio: 'ignore' });
 const rows: Awaited<ReturnType<typeof measure>>[] = [];
 for (const record of flags.record.split(',').map((value) => value === 'on')) {
   for (const publishers of flags.publishers.split(',').map(Number)) {
-    for (const kind of flags.servers.split(',')) {
-      if (record && (kind.startsWith('floor') || kind === 'nms')) continue; // the floors and NMS do not record here
-      const row = await measure(kind, publishers, Number(flags.seconds), record);
-      console.log(JSON.stringify(row));
-      rows.push(row);
+    // With several rounds the servers take turns, and each row is the server's median round.
+    const rounds = new Map<string, Awaited<ReturnType<typeof measure>>[]>();
+    for (let round = 0; round < Number(flags.rounds); round++) {
+      for (const kind of flags.servers.split(',')) {
+        if (record && (kind.startsWith('floor') || kind === 'nms')) continue; // the floors and NMS do not record here
+        const row = await measure(kind, publishers, Number(flags.seconds), record);
+        console.log(JSON.stringify(row));
+        rounds.set(kind, [...(rounds.get(kind) ?? []), row]);
+      }
     }
+    for (const runs of rounds.values()) rows.push(medianRound(runs));
   }
 }
 console.table(rows);
