@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --initial-heap-size=64 --max-semi-space-size=1
+#!/usr/bin/env -S node --initial-heap-size=32 --max-semi-space-size=1
 import cluster from 'node:cluster';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
