@@ -20,9 +20,9 @@ import {
   waitForPort,
 } from '@rtmp/test-helpers';
 import WebSocket from 'ws';
-import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
 import { medianRound } from './median-round';
+import { benchNodeFlags } from './node-flags';
 import { kernelShare, treeFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -89,10 +89,8 @@ async function startServer(kind: string): Promise<Server> {
           : [
               process.execPath,
               ...(process.env['BENCH_PROFILE'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-              // ours-tuned: with the flags the reference server's CLI starts Node with.
-              ...(kind === 'ours-tuned' ? RECOMMENDED_NODE_FLAGS : []),
-              // OURS_NODE_FLAGS: Node/V8 flags for our server alone, e.g. --max-semi-space-size=1.
-              ...(process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []),
+              // ours-tuned's flags and OURS_NODE_FLAGS: for our server alone here.
+              ...benchNodeFlags(kind),
               await bundledScript(join(here, 'our-server.ts')),
               String(port),
             ];

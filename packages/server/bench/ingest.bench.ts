@@ -14,9 +14,9 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type RtmpConnection, type RtmpPublisher } from '@rtmp/client';
 import { freePort, startNginxRtmp, startProcess, waitForPort } from '@rtmp/test-helpers';
-import { RECOMMENDED_NODE_FLAGS } from '../src/recommended-node-flags';
 import { bundledScript } from './bundled-script';
 import { medianRound } from './median-round';
+import { benchNodeFlags } from './node-flags';
 import { currentRss, kernelShare, processFigures } from './process-figures';
 
 const { values: flags } = parseArgs({
@@ -75,11 +75,8 @@ async function startServer(kind: string, recordDir: string | undefined): Promise
   // floor-session: the floor with every read going through our ServerSession.
   if (kind === 'floor-session') process.env['SESSION'] = '1';
   else delete process.env['SESSION'];
-  // OURS_NODE_FLAGS: Node/V8 flags for our server and the floors (e.g. --cpu-prof).
-  const nodeFlags = [
-    ...(kind === 'ours-tuned' ? RECOMMENDED_NODE_FLAGS : []),
-    ...(kind !== 'nms' ? (process.env['OURS_NODE_FLAGS']?.split(' ').filter(Boolean) ?? []) : []),
-  ];
+  // ours-tuned's flags and OURS_NODE_FLAGS: for our server and the floors here.
+  const nodeFlags = kind === 'nms' ? [] : benchNodeFlags(kind);
   const child = startProcess('taskset', ['-c', '0', process.execPath, ...nodeFlags, ...script, String(port)]);
   await waitForPort(port);
   return { url: `rtmp://127.0.0.1:${port}/live`, pid: child.child.pid!, stop: () => child.stop() };

@@ -67,11 +67,11 @@ export class JoinCache {
    * Records a published message (type 8, 9 or 18).
    * @param info what the message is, if the caller has worked it out already
    */
-  add(received: RawMessage, info: MediaInfo = mediaInfo(received)): void {
+  add(message: RawMessage, info: MediaInfo = mediaInfo(message)): void {
     const { kind, slot } = info;
-    const message = owned(received);
+    // Only what is kept is copied (owned): a message dropped here costs no allocation.
     if (kind === 'metadata') {
-      this.#metadata = message; // replaced, never accumulated (D12)
+      this.#metadata = owned(message); // replaced, never accumulated (D12)
       return;
     }
     if (slot !== undefined) {
@@ -81,7 +81,7 @@ export class JoinCache {
         this.#config.delete(slot); // a joiner after the end needs no configuration of it
         return;
       }
-      this.#config.set(slot, message);
+      this.#config.set(slot, owned(message));
       this.#configBytes += message.payload.length;
       return;
     }
@@ -97,7 +97,7 @@ export class JoinCache {
     if (video && videoFrameType(payload) === VideoFrameType.Keyframe) {
       for (const id of info.trackIds) this.#keyAt.set(id, this.#gop.length);
     }
-    this.#gop.push({ message, trackIds: video ? info.trackIds : undefined });
+    this.#gop.push({ message: owned(message), trackIds: video ? info.trackIds : undefined });
     this.#gopBytes += payload.length;
   }
 
