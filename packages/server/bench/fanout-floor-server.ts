@@ -2,6 +2,9 @@
 // publisher's chunk stream, each published message encoded once, then one socket.write per player
 // per message. No join cache, no admission policy, no batching, no limits: what is left is the
 // runtime's per-write cost, the part of fan-out no RTMP server written for Node can avoid.
+// AUDIO_RIDES=1 (the benchmark's floor-riding): audio waits for the next video message and leaves
+// with it, in one write per player: the fewest writes a server can make without holding video, as
+// our default does (fanOutAudioHoldMs).
 //   node --import tsx fanout-floor-server.ts <port>
 import { createServer, type Socket } from 'node:net';
 import { encodeMessage } from '@rtmp/messages';
@@ -14,6 +17,9 @@ interface Player {
 }
 
 const players = new Set<Player>();
+const audioRides = process.env['AUDIO_RIDES'] === '1';
+/** With AUDIO_RIDES: encoded audio waiting for the next video message. */
+let heldAudio: Uint8Array[] = [];
 
 const server = createServer((socket) => {
   socket.setNoDelay(true);
@@ -40,7 +46,13 @@ const server = createServer((socket) => {
           ...encodeMessage(event.message),
           streamId: first.streamId,
         });
-        for (const each of players) each.socket.write(bytes);
+        if (audioRides && event.message.type === 'audio') {
+          heldAudio.push(bytes);
+          continue;
+        }
+        const out = heldAudio.length === 0 ? bytes : Buffer.concat([...heldAudio, bytes]);
+        heldAudio = [];
+        for (const each of players) each.socket.write(out);
       }
     }
   });

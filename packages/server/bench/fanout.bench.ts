@@ -4,7 +4,8 @@
 //   [--warmup 2 --rounds 1]: with several rounds the servers take turns and each row is the median round.
 //   WebSocket-FLV viewers instead of RTMP players: --viewers ws --servers ours,nms
 //   Our server on two worker processes (node:cluster): --servers ours,ours-w2 --cores all
-//   The Node floor (bench/fanout-floor-server.ts, one write per player per message): floor in --servers
+//   The Node floor (bench/fanout-floor-server.ts, one write per player per message): floor in --servers;
+//   with audio riding with the next video message (our default's writes): floor-riding
 //   Ours with the reference server CLI's Node flags (RECOMMENDED_NODE_FLAGS): ours-tuned in --servers
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -78,11 +79,12 @@ async function startServer(kind: string): Promise<Server> {
     process.env['PUSH_TO'] = `${sink.url}/live`;
     process.env['PUSHES'] = String(pushes);
   }
+  process.env['AUDIO_RIDES'] = kind === 'floor-riding' ? '1' : '0';
   const workers = /^ours-w(\d+)$/.exec(kind)?.[1];
   const args =
     kind === 'nms'
       ? [process.execPath, join(here, 'nms-server.cjs'), String(port)]
-      : kind === 'floor'
+      : kind === 'floor' || kind === 'floor-riding'
         ? [process.execPath, await bundledScript(join(here, 'fanout-floor-server.ts')), String(port)]
         : workers !== undefined
           ? [process.execPath, await bundledScript(join(here, 'cluster-server.ts')), String(port), workers]
@@ -331,8 +333,8 @@ for (const self of ['ours', 'ours-tuned']) {
   for (const players of new Set(rows.map((row) => row.players))) {
     const ours = rowOf(self, players);
     if (ours === undefined) continue;
-    const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx', 'floor']).filter((peer) =>
-      rowOf(peer, players),
+    const peers = (flags.viewers === 'ws' ? ['nms'] : ['nms', 'nginx', 'floor', 'floor-riding']).filter(
+      (peer) => rowOf(peer, players),
     );
     const ratio = (peer: string, field: 'CPU ms/MB' | 'p50 ms' | 'p99 ms') =>
       Number(ours[field]) / Number(rowOf(peer, players)![field]);
