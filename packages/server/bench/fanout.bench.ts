@@ -356,6 +356,15 @@ for (const self of ['ours', 'ours-tuned']) {
     if (players === 200) verdict('peak RSS', Number(ours['peak RSS MB']), 64, ' MB');
   }
 }
+// The bounds on those goals for any Node server: the floors against nginx, and the floor's own RSS.
+for (const players of new Set(rows.map((row) => row.players))) {
+  const nginx = rowOf('nginx', players);
+  const floors = ['floor', 'floor-riding'].filter((floor) => rowOf(floor, players));
+  if (nginx !== undefined && floors.length > 0 && flags.viewers !== 'ws')
+    console.log(
+      `${players} players, the Node floors: CPU per delivered MB vs nginx ${floors.map((floor) => `${floor} ${(Number(rowOf(floor, players)!['CPU ms/MB']) / Number(nginx['CPU ms/MB'])).toFixed(2)}×`).join(', ')}; peak RSS ${floors.map((floor) => `${floor} ${rowOf(floor, players)!['peak RSS MB']} MB`).join(', ')}`,
+    );
+}
 // Worker processes (ours-wN): what the internal hop costs, and the egress each setup sustains
 // within a fixed p99 (P99_LIMIT_MS), per player count and over the counts measured.
 const P99_LIMIT_MS = 50;
