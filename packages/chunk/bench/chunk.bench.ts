@@ -46,7 +46,10 @@ interface ChunkCopy {
   readonly total: number;
 }
 
-/** A message as any decoder hands it out: where its payload is (a span of the stream, or the first `total` bytes of its chunk stream's buffer). */
+/**
+ * A message as any decoder hands it out, and where its payload is: a span of the stream, or (when
+ * it spans chunks) the start of its chunk stream's reassembly buffer.
+ */
 interface Handout {
   readonly message: RawMessage & { csid: number };
   /** Set for a one-chunk message: its payload's place in the stream. */
